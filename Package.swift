@@ -1,0 +1,38 @@
+// swift-tools-version:5.9
+import PackageDescription
+
+// Layers, bottom to top: PetradCore (CSV, YAML, errors, atomic files), PetradImage (image model
+// and I/O), PetradImageOps (resampling, masks, discretisation), PetradFeatures, PetradStats,
+// PetradStudy (study workflow), PetradReport, and the `petrad` command line. A lower layer
+// never imports a higher one. System libraries come in through small C targets.
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "petrad",
+    products: [
+        .library(name: "Petrad", targets: ["PetradStudy"]),
+        .executable(name: "petrad", targets: ["petrad"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CYaml", path: "Sources/CYaml", pkgConfig: "yaml-0.1",
+                       providers: [.apt(["libyaml-dev"])]),
+        .target(name: "PetradCore", dependencies: ["CYaml"]),
+        .target(name: "PetradImage", dependencies: ["PetradCore", "CZlib"],
+                swiftSettings: optimise),
+        .target(name: "PetradImageOps", dependencies: ["PetradImage"], swiftSettings: optimise),
+        .target(name: "PetradFeatures", dependencies: ["PetradImageOps"],
+                swiftSettings: optimise),
+        .target(name: "PetradStats", dependencies: ["PetradCore"], swiftSettings: optimise),
+        .target(name: "PetradReport", dependencies: ["PetradStats"]),
+        .target(name: "PetradStudy",
+                dependencies: ["PetradFeatures", "PetradStats", "PetradReport"]),
+        .executableTarget(name: "petrad", dependencies: ["PetradStudy"]),
+        .testTarget(name: "PetradCoreTests", dependencies: ["PetradCore"]),
+        .testTarget(name: "PetradImageTests", dependencies: ["PetradImageOps"]),
+        .testTarget(name: "PetradFeaturesTests", dependencies: ["PetradFeatures"]),
+        .testTarget(name: "PetradStatsTests", dependencies: ["PetradStats"]),
+        .testTarget(name: "PetradStudyTests", dependencies: ["PetradStudy"]),
+    ]
+)

@@ -1,0 +1,2 @@
+@_exported import PetradFeatures
+@_exported import PetradReport

@@ -1,0 +1,46 @@
+import Foundation
+import PetradCore
+
+/// Every command `petrad` knows, in the order `petrad --help` lists them.
+let commands: [Command.Type] = [
+]
+
+func printUsage() {
+    var text = "petrad: PET radiomics survival studies, from images to a report\n\n"
+    text += "usage: petrad <command> [options]   (petrad <command> --help for its options)\n\n"
+    for command in commands {
+        text += "  " + command.name.padding(toLength: 18, withPad: " ", startingAt: 0)
+            + command.summary + "\n"
+    }
+    print(text, terminator: "")
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let first = arguments.first, first != "--help", first != "-h", first != "help" else {
+    printUsage()
+    exit(0)
+}
+if first == "--version" {
+    print("petrad \(petradVersion)")
+    exit(0)
+}
+let rest = Array(arguments.dropFirst())
+// Two-word commands (`signature build`) are looked up before one-word ones.
+let twoWords = rest.first.map { "\(first) \($0)" }
+let match = commands.first { $0.name == twoWords } ?? commands.first { $0.name == first }
+guard let command = match else {
+    printError("petrad: unknown command '\(first)'")
+    printUsage()
+    exit(2)
+}
+let commandArguments = command.name.contains(" ") ? Array(rest.dropFirst()) : rest
+if commandArguments.contains("--help") || commandArguments.contains("-h") {
+    print(command.usage)
+    exit(0)
+}
+do {
+    exit(try command.run(commandArguments))
+} catch {
+    printError("petrad \(command.name): \(error)")
+    exit(1)
+}

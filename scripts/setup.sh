@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages petrad needs (only those missing) and builds petrad optimised.
+# Usage: scripts/setup.sh            (prints the path of the built petrad binary on its last line)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(pkg-config zlib1g-dev libyaml-dev libcairo2-dev)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq >&2 || true
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >&2
+fi
+
+echo "setup: building petrad (release)" >&2
+swift build -c release --product petrad >&2
+echo "$(swift build -c release --show-bin-path)/petrad"
