@@ -96,30 +96,43 @@ enum ComBatEmpiricalBayes {
         let featureCount = gammaHat.count
         var gammaStar = [Double](repeating: 0, count: featureCount)
         var deltaStar = gammaStar
-        var logLikelihood = [Double](repeating: 0, count: featureCount)
-        for g in 0..<featureCount {
-            let values = data[g]
-            let n = Double(values.count)
-            var largest = -Double.infinity
-            for h in 0..<featureCount where h != g {
-                var sum2 = 0.0
-                for value in values { sum2 += (value - gammaHat[h]) * (value - gammaHat[h]) }
-                let log = -n / 2 * Foundation.log(2 * Double.pi * deltaHat[h])
-                    - sum2 / (2 * deltaHat[h])
-                logLikelihood[h] = log
-                largest = max(largest, log)
+        // Features are independent: spread them over threads; each writes only its own slot,
+        // so the result does not depend on the thread count.
+        gammaStar.withUnsafeMutableBufferPointer { gammaOut in
+            deltaStar.withUnsafeMutableBufferPointer { deltaOut in
+                let gammaOut = gammaOut, deltaOut = deltaOut
+                DispatchQueue.concurrentPerform(iterations: featureCount) { g in
+                    let star = integratedPrior(feature: g, values: data[g], gammaHat: gammaHat,
+                                               deltaHat: deltaHat)
+                    gammaOut[g] = star.gamma
+                    deltaOut[g] = star.delta
+                }
             }
-            var weightSum = 0.0, gammaSum = 0.0, deltaSum = 0.0
-            for h in 0..<featureCount where h != g {
-                let weight = exp(logLikelihood[h] - largest)
-                weightSum += weight
-                gammaSum += weight * gammaHat[h]
-                deltaSum += weight * deltaHat[h]
-            }
-            gammaStar[g] = gammaSum / weightSum
-            deltaStar[g] = deltaSum / weightSum
         }
         return (gammaStar, deltaStar)
+    }
+
+    /// `int.eprior` for one feature g: likelihood-weighted averages over the other features.
+    private static func integratedPrior(feature g: Int, values: [Double], gammaHat: [Double],
+                                        deltaHat: [Double]) -> (gamma: Double, delta: Double) {
+        let n = Double(values.count)
+        var logLikelihood = [Double](repeating: -Double.infinity, count: gammaHat.count)
+        var largest = -Double.infinity
+        for h in gammaHat.indices where h != g {
+            var sum2 = 0.0
+            for value in values { sum2 += (value - gammaHat[h]) * (value - gammaHat[h]) }
+            logLikelihood[h] = -n / 2 * log(2 * Double.pi * deltaHat[h])
+                - sum2 / (2 * deltaHat[h])
+            largest = max(largest, logLikelihood[h])
+        }
+        var weightSum = 0.0, gammaSum = 0.0, deltaSum = 0.0
+        for h in gammaHat.indices where h != g {
+            let weight = exp(logLikelihood[h] - largest)
+            weightSum += weight
+            gammaSum += weight * gammaHat[h]
+            deltaSum += weight * deltaHat[h]
+        }
+        return (gammaSum / weightSum, deltaSum / weightSum)
     }
 
     static func mean(_ values: [Double]) -> Double {

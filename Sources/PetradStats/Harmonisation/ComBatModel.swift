@@ -45,7 +45,8 @@ public struct ComBatModel: Codable, Sendable, Equatable {
     public var deltaStar: [[Double]]
 
     /// Per batch: the priors (mean and variance of gammaHat over features; method-of-moments
-    /// inverse-gamma hyper-parameters of deltaHat). NaN-free only when computable.
+    /// inverse-gamma hyper-parameters of deltaHat). For a reference batch they are computed
+    /// but unused (its stars are fixed at 0 and 1).
     public var gammaBar: [Double]
     public var t2: [Double]
     public var aPrior: [Double]
