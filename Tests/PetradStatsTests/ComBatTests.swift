@@ -312,3 +312,26 @@ extension ComBatTests {
         }
     }
 }
+
+extension ComBatTests {
+    /// Rows in any order (batches interleaved) and batch names whose sorted order differs from
+    /// the numeric one give sva's values for each case (combat_nonparam_cov.csv, 1e-9).
+    func testRowOrderAndBatchNamesDoNotMatter() throws {
+        let input = try Self.input()
+        var generator = Xoshiro256StarStar(seed: 11)
+        let order = generator.permutation(input.features.count)
+        let rename = ["1": "zurich", "2": "lyon", "3": "aachen"]
+        let (model, harmonised) = try ComBat.harmonise(
+            features: order.map { input.features[$0] },
+            batch: order.map { rename[input.batch[$0]]! },
+            covariates: order.map { input.age[$0] }, parametric: false)
+        XCTAssertEqual(model.batches, ["aachen", "lyon", "zurich"])
+        let expected = try Self.cohort(Self.table("combat_nonparam_cov.csv"))
+        for (position, j) in order.enumerated() {
+            for g in input.featureNames.indices {
+                assertClose(harmonised[position][g], expected.features[j][g],
+                            "case \(j + 1) at position \(position)")
+            }
+        }
+    }
+}
