@@ -36,7 +36,7 @@ final class SurvivalTableTests: XCTestCase {
         let input = try table("time,status\n1,1\n-2,0\n3,1\n")
         XCTAssertThrowsError(try input.prepare()) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("negative time") && text.contains("-2 (rows 2)"), text)
+            XCTAssertTrue(text.contains("negative time") && text.contains("-2 (row 2)"), text)
         }
     }
 
