@@ -118,6 +118,7 @@ public enum CoxModel {
             }
         }
 
+        let time = TimeAlignment.aligned(time)
         // Sort by stratum, then time (stable), as coxph does.
         let strataKeys = strata ?? [String](repeating: "", count: n)
         let order = (0..<n).sorted {
@@ -277,7 +278,7 @@ public enum CoxModel {
             for i in estimated { sum += covariates[i][row] * coefficients[i] }
             linearPredictor[row] = sum - offset
         }
-        let concordance = Concordance.harrell(time: time, event: event, score: linearPredictor,
+        let concordance = Concordance.harrellAligned(time: time, event: event, score: linearPredictor,
                                               strata: strata, reverse: true)
         return CoxFit(
             names: names, coefficients: coefficients, variance: variance, ties: ties, n: n,

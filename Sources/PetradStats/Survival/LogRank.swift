@@ -47,6 +47,7 @@ public enum LogRank {
                              value: "\(count) times, \(event.count) events, \(group.count) groups",
                              "time, event, group (and strata) must have the same length")
         }
+        let time = TimeAlignment.aligned(time)
         let order = levels ?? GroupLevels.sorted(group)
         let k = order.count
         guard k >= 2 else {
