@@ -9,14 +9,14 @@ enum CoxCommand: Command {
     static let usage = """
         usage: petrad cox <data.csv> --time <column> --event <column> --covariates a,b,...
                           [--categorical a,...] [--reference a=level,...] [--strata <column>]
-                          [--ties efron|breslow] [--on-invalid stop|drop] [--format text|json]
+                          [--ties efron|breslow|exact] [--on-invalid stop|drop] [--format text|json]
 
           --covariates   model columns, numeric unless listed in --categorical
           --categorical  columns expanded into 0/1 columns against a reference level
           --reference    the reference level of a categorical column (default: its first
                          level, numeric order for numbers, else sorted text)
           --strata       stratified model (separate baseline hazard per stratum)
-          --ties         efron (default, as R) or breslow
+          --ties         efron (default, as R), breslow or exact
           --on-invalid   stop (default) on bad, missing, constant or collinear input, or drop
                          those rows / columns (always listed)
           --format       text (laid out like R's print.coxph / summary.coxph) or json
@@ -49,7 +49,7 @@ enum CoxCommand: Command {
         let tiesText = parsed.options["ties"] ?? "efron"
         guard let ties = CoxTies(rawValue: tiesText) else {
             throw InputError(file: "petrad cox", field: "--ties", value: tiesText,
-                             "should be efron or breslow")
+                             "should be efron, breslow or exact")
         }
         let specs = covariates.map { column in
             categorical.contains(column)
