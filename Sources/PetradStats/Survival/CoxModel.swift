@@ -222,7 +222,8 @@ public enum CoxModel {
             }
         }
         if !converged {
-            for j in 0..<p where !factor.singular[j] && !notEstimable.contains(where: { $0.index == j }) {
+            let listed = Set(notEstimable.map(\.index))
+            for j in 0..<p where !factor.singular[j] && !listed.contains(j) {
                 notEstimable.append(CoxNotEstimable(
                     index: j, name: names[j],
                     reason: "Newton–Raphson did not converge in \(maxIterations) iterations"))

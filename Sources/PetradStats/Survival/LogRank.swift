@@ -95,7 +95,8 @@ public enum LogRank {
         let df = used.count - 1
         return LogRankResult(levels: order, n: sizes, observed: observed, expected: expected,
                              variance: variance, chiSquare: chi, degreesOfFreedom: df,
-                             pValue: df > 0 ? ChiSquare.upperTail(chi, degreesOfFreedom: Double(df)) : .nan,
+                             pValue: df > 0
+                                ? ChiSquare.upperTail(chi, degreesOfFreedom: Double(df)) : .nan,
                              rho: rho, stratified: strata != nil)
     }
 

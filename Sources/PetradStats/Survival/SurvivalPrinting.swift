@@ -37,7 +37,10 @@ public enum SurvivalPrinting {
         if !rows.isEmpty {
             let distinct = Set(rows.map(\.row)).count
             text += "   (\(distinct) observation\(distinct == 1 ? "" : "s") deleted: "
-                + rows.map { "row \($0.row) \($0.column)=\($0.value.isEmpty ? "(empty)" : $0.value) \($0.reason)" }
+                + rows.map { row in
+                    let value = row.value.isEmpty ? "(empty)" : row.value
+                    return "row \(row.row) \(row.column)=\(value) \(row.reason)"
+                }
                     .joined(separator: "; ") + ")\n"
         }
         for column in columns { text += "   (column \(column.name) dropped: \(column.reason))\n" }
@@ -123,7 +126,9 @@ public enum SurvivalPrinting {
         text += table(["", "N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V"], rows)
         text += "\n Chisq= \(significant(result.chiSquare, 3))  on \(result.degreesOfFreedom) "
             + "degrees of freedom, p= \(pValue(result.pValue, 2)) \n"
-        if result.rho != 0 { text += " (rho = \(significant(result.rho)): Peto & Peto weights S(t-)^rho)\n" }
+        if result.rho != 0 {
+            text += " (rho = \(significant(result.rho)): Peto & Peto weights S(t-)^rho)\n"
+        }
         if result.stratified { text += " (stratified: O, E and V summed over strata)\n" }
         return text
     }
@@ -172,7 +177,8 @@ public enum SurvivalPrinting {
         for warning in fit.warnings { text += "Warning: \(warning)\n" }
         if !fit.notEstimable.isEmpty || !fit.warnings.isEmpty { text += "\n" }
         let c = fit.concordance
-        text += "Concordance= \(significant(c.concordance, 3))  (se = \(significant(c.standardError, 3)) )\n"
+        text += "Concordance= \(significant(c.concordance, 3))  "
+            + "(se = \(significant(c.standardError, 3)) )\n"
         for (name, test) in [("Likelihood ratio test", fit.likelihoodRatio),
                              ("Wald test            ", fit.wald),
                              ("Score (logrank) test ", fit.score)] {
