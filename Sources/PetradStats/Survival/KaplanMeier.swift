@@ -89,6 +89,13 @@ public struct KaplanMeierCurve: Equatable, Sendable {
             upper: Self.findQuantile(x: x, y: curve(bounds.upper), p: prob))
     }
 
+    /// S(t) of the step function at time t: 1 before the first time, the value of the last
+    /// curve time <= t otherwise (R: `summary(fit, times = t)$surv` within the follow-up).
+    public func survival(at t: Double) -> Double {
+        guard let index = time.lastIndex(where: { $0 <= t }) else { return 1 }
+        return survival[index]
+    }
+
     /// Median survival time (nil = not reached).
     public var median: Double? { quantile(0.5).estimate }
 
@@ -142,6 +149,9 @@ public struct KaplanMeierQuantile: Equatable, Sendable {
 }
 
 /// Kaplan–Meier estimation (R: `survival::survfit(Surv(time, event) ~ group)`).
+///
+/// Not yet: case weights, (start, stop] counting-process data and the robust (cluster)
+/// variance; the study's right-censored, unweighted data do not need them.
 public enum KaplanMeier {
     /// The curve of all rows. Times need not be sorted; times equal up to floating-point noise
     /// are merged first (`TimeAlignment`, R's `timefix`). An empty input gives an empty curve.
