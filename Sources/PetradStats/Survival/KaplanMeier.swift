@@ -108,11 +108,12 @@ public struct KaplanMeierCurve: Equatable, Sendable {
         // Keep the first point of each distinct y (censorings repeat y; undefined counts once).
         var xs: [Double] = [], ys: [Double] = []
         var seenNaN = false
+        var seen = Set<Double>()
         for i in y.indices {
             if y[i].isNaN {
                 if seenNaN { continue }
                 seenNaN = true
-            } else if ys.contains(y[i]) {
+            } else if !seen.insert(y[i]).inserted {
                 continue
             }
             xs.append(x[i])
