@@ -535,7 +535,7 @@ extension ImageIO {
                              "label maps are written as uint8, int16, uint16 or int32.")
         }
         if let bad = values.first(where: { !range.contains($0) }) {
-            throw InputError(file: path, field: "label", value: formatNumber(bad),
+            throw InputError(file: path, field: "label", value: String(Int64(bad)),
                              "does not fit in \(type.rawValue); write the labels as int32.")
         }
         try writeNIfTI(geometry: geometry, values: values, type: type, path: path)
