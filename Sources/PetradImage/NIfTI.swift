@@ -77,9 +77,10 @@ enum NIfTI {
                 throw InputError(file: file, field: "vox_offset", value: "\(offset)",
                                  "points past the end of the decompressed file; it is truncated.")
             }
-            voxels = try decodeCompressed(reader, compressedBytes: data.count, count: count,
-                                          type: type, bigEndian: fields.bigEndian, file: file,
-                                          field: "dim", declared: declared)
+            voxels = try decodeCompressed(reader, compressedBytes: data.count,
+                                          trailerSize: gzipTrailerSize(data), streamOffset: offset,
+                                          count: count, type: type, bigEndian: fields.bigEndian,
+                                          file: file, field: "dim", declared: declared)
         } else {
             voxels = try decodeRaw(data, offset: offset, count: count, type: type,
                                    bigEndian: fields.bigEndian, file: file, field: "dim",
