@@ -282,3 +282,44 @@ final class MaskTests: XCTestCase {
 extension Array where Element == Int32 {
     func withVolume(_ geometry: Geometry) -> LabelVolume { Volume(geometry: geometry, voxels: self) }
 }
+
+/// `diagnostics_Image-original_Hash` / `diagnostics_Mask-original_Hash`.
+final class ImageHashTests: XCTestCase {
+    /// FIPS 180 test vectors ("abc", and the empty message).
+    func testSHA1KnownVectors() {
+        XCTAssertEqual(sha1Hex(Data("abc".utf8)), "a9993e364706816aba3e25717850c26c9cd0d89d")
+        XCTAssertEqual(sha1Hex(Data()), "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+        XCTAssertEqual(sha1Hex(Data(String(repeating: "a", count: 1_000).utf8)),
+                       "291e9a6c66994949b57ba5e650361e98fc36b1ba")
+    }
+
+    /// Every PyRadiomics test case: image and mask hashes equal the baseline's (PyRadiomics
+    /// baseline, SimpleITK Hash; the README confirms they match these files).
+    func testPyRadiomicsHashesMatchBaseline() throws {
+        guard let baseline = ReferenceData.path("pyradiomics-testcases/baseline/baseline_firstorder.csv")
+        else { throw XCTSkip("pyradiomics-testcases absent") }
+        let table = try CSVTable.read(path: baseline)
+        let folder = (baseline as NSString).deletingLastPathComponent + "/.."
+        for name in ImageReaderTests.cases {
+            let (image, header) = try ImageIO.read(path: "\(folder)/\(name)_image.nrrd")
+            let mask = try ImageIO.readMaskValues(path: "\(folder)/\(name)_label.nrrd")
+            XCTAssertEqual(ImageHash.image(image, header: header),
+                           baselineValue(table, row: "diagnostics_Image-original_Hash", testCase: name))
+            XCTAssertEqual(ImageHash.mask(mask),
+                           baselineValue(table, row: "diagnostics_Mask-original_Hash", testCase: name))
+        }
+    }
+
+    /// STS_001: SimpleITK 2.5.7 sitk.Hash gives 65db43db2f0008ce983c36d7eed18c6247826568 for the
+    /// float32 PET and aafe9dbbb20f79e59c08a51482479a1ca8a573c2 for the mask cast to UInt32.
+    func testSTS001HashesMatchSimpleITK() throws {
+        guard let folder = ReferenceData.path("pet/ibsi-sts-validation/STS_001") else {
+            throw XCTSkip("ibsi-sts-validation absent")
+        }
+        let (image, header) = try ImageIO.read(path: folder + "/pet_image.nii.gz")
+        XCTAssertEqual(ImageHash.image(image, header: header),
+                       "65db43db2f0008ce983c36d7eed18c6247826568")
+        XCTAssertEqual(ImageHash.mask(try ImageIO.readMaskValues(path: folder + "/pet_mask.nii.gz")),
+                       "aafe9dbbb20f79e59c08a51482479a1ca8a573c2")
+    }
+}
