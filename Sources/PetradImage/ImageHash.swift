@@ -16,14 +16,23 @@ public enum ImageHash {
     }
 
     /// `diagnostics_Mask-original_Hash`: the mask values cast to UInt32 (PyRadiomics getMask).
-    /// Negative or fractional values are cast as C++ static_cast<uint32_t> would not be
-    /// reproducible; petrad truncates toward zero and wraps negatives modulo 2^32.
+    /// Fractional values are truncated toward zero and negative ones wrapped modulo 2^32 (C++
+    /// leaves such casts undefined, so SimpleITK's hash of them may differ).
     public static func mask(_ values: ImageVolume) -> String {
-        let words = values.voxels.map { v -> Double in
-            let truncated = v.isFinite ? v.rounded(.towardZero) : 0
-            return Double(UInt32(truncatingIfNeeded: Int64(max(min(truncated, 9e18), -9e18))))
+        let count = values.voxels.count
+        let bytes = [UInt8](unsafeUninitializedCapacity: 4 * count) { buffer, written in
+            let out = UnsafeMutableRawPointer(buffer.baseAddress!)
+                .bindMemory(to: UInt32.self, capacity: count)
+            values.voxels.withUnsafeBufferPointer { v in
+                for i in 0..<count {
+                    let x = v[i]
+                    let truncated = x.isFinite ? min(max(x, -9e18), 9e18) : 0
+                    out[i] = UInt32(truncatingIfNeeded: Int64(truncated)).littleEndian
+                }
+            }
+            written = 4 * count
         }
-        let data = encodeVoxels(words, type: .uint32)
+        let data = Data(bytes)
         return sha1Hex(data)
     }
 }
@@ -33,7 +42,8 @@ extension ImageHeader {
     /// rescaled by scl_slope/scl_inter become float32 (float64 stays float64), as ITK does.
     public var pixelType: ScalarType {
         let epsilon = Double.ulpOfOne
-        let rescaled = abs(slope) > epsilon && (abs(slope - 1) > epsilon || abs(intercept) > epsilon)
+        let rescaled = abs(slope) > epsilon
+            && (abs(slope - 1) > epsilon || abs(intercept) > epsilon)
         if rescaled && scalarType != .float64 { return .float32 }
         return scalarType
     }
@@ -69,7 +79,8 @@ struct SHA1State {
     mutating func process(_ block: UnsafeRawPointer) {
         w.withUnsafeMutableBufferPointer { w in
             for t in 0..<16 {
-                w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * t, as: UInt32.self))
+                let word = block.loadUnaligned(fromByteOffset: 4 * t, as: UInt32.self)
+                w[t] = UInt32(bigEndian: word)
             }
             for t in 16..<80 {
                 let x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16]
