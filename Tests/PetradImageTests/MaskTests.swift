@@ -37,6 +37,49 @@ final class MaskTests: XCTestCase {
         }
     }
 
+    /// The single-slice labels `<case>_label_2D.nrrd` (grid 1 slice thick, origin at that slice)
+    /// with correctMask, as PyRadiomics' shape2D baseline ran them: diagnostics of the label as
+    /// loaded equal baseline_shape2D.csv (`diagnostics_Mask-original_*`, Hash included), and
+    /// resampling by physical position puts the ROI exactly on the slice of the 3D label it was
+    /// cut from (brain1 z=16, brain2 z=8, breast1 z=9, lung1 z=33, lung2 z=22; data README).
+    func testSingleSliceLabelsAreResampledOntoTheirSlice() throws {
+        guard let baseline = ReferenceData.path("pyradiomics-testcases/baseline/baseline_shape2D.csv")
+        else { throw XCTSkip("pyradiomics-testcases absent") }
+        let table = try CSVTable.read(path: baseline)
+        let folder = (baseline as NSString).deletingLastPathComponent + "/.."
+        let slices = ["brain1": 16, "brain2": 8, "breast1": 9, "lung1": 33, "lung2": 22]
+        for name in ImageReaderTests.cases {
+            let image = try ImageIO.readHeader(path: "\(folder)/\(name)_image.nrrd").geometry
+            let values = try ImageIO.readMaskValues(path: "\(folder)/\(name)_label_2D.nrrd")
+            let (mask, report) = try MaskLoader.select(
+                maskValues: values, image: image, settings: MaskSettings(correctMask: true),
+                file: name)
+            func expected(_ row: String) throws -> String {
+                try XCTUnwrap(baselineValue(table, row: "diagnostics_Mask-original_\(row)",
+                                            testCase: "\(name)_2D"), "\(name) \(row)")
+            }
+            let original = report.original
+            XCTAssertEqual(original.boundingBox.map(Double.init),
+                           tupleValues(try expected("BoundingBox")), name)
+            XCTAssertEqual(original.voxelCount, Int(try expected("VoxelNum")), name)
+            XCTAssertEqual(ImageHash.mask(values), try expected("Hash"), name)
+            let com = tupleValues(try expected("CenterOfMass"))
+            for axis in 0..<3 {
+                XCTAssertEqual(original.centerOfMass[axis], com[axis], accuracy: 1e-9, name)
+            }
+
+            XCTAssertTrue(report.wasResampled, name)
+            XCTAssertEqual(report.roiVoxelsOutsideImage, 0, name)
+            let slice = try XCTUnwrap(slices[name])
+            let label3D = try ImageIO.readMaskValues(path: "\(folder)/\(name)_label.nrrd")
+            let expectedMask = label3D.voxels.enumerated().map { i, v -> UInt8 in
+                i / (image.size.x * image.size.y) == slice && v == 1 ? 1 : 0
+            }
+            XCTAssertEqual(mask.voxels, expectedMask, name)
+            XCTAssertEqual(report.final.boundingBoxLower.z, slice, name)
+        }
+    }
+
     // MARK: Synthetic masks on a 10 x 10 x 10 grid, spacing 4 x 4 x 3 mm
 
     static let grid = Geometry(size: SIMD3(10, 10, 10), spacing: SIMD3(4, 4, 3),
