@@ -5,6 +5,7 @@ import PetradCore
 let commands: [Command.Type] = [
     HarmoniseCommand.self,
     SMOTECommand.self,
+    SegmentCommand.self,
 ]
 
 func printUsage() {

@@ -37,9 +37,10 @@ final class DelineationSphereTests: XCTestCase {
                     let fraction = try delineatedVolume(sphere, .fractionOfMaximum())
                     let adaptive = try delineatedVolume(sphere, .backgroundAdaptive())
                     let error = { (v: Double) in 100 * (v / sphere.volume - 1) }
-                    lines.append([diameter, ratio, spacing.x, sphere.volume,
-                                  error(fixed.volume), error(fraction.volume),
-                                  error(adaptive.volume)]
+                    let grid = "\(spacing.x)x\(spacing.y)x\(spacing.z)"
+                    lines.append("\(diameter),\(ratio),\(grid),"
+                        + [sphere.volume, error(fixed.volume), error(fraction.volume),
+                           error(adaptive.volume)]
                         .map { String(format: "%.2f", $0) }.joined(separator: ",")
                         + ",\(adaptive.record.iterations)")
                     XCTAssertTrue(adaptive.record.converged, "D \(diameter) ratio \(ratio)")

@@ -14,7 +14,7 @@ import PetradImage
 /// sphere of 1 cm³ (radius (3 / 4π)^(1/3) cm = 6.2035 mm) placed where that mean is highest.
 /// petrad places the sphere's centre on every voxel centre of the volume (not between voxel
 /// centres) and weights each voxel by the fraction of its volume inside the sphere (partial-
-/// volume weights, integrated on a 10 × 10 × 10 sub-grid per voxel), so the sphere holds 1 mL
+/// volume weights, integrated on a 20 × 20 × 20 sub-grid per voxel), so the sphere holds 1 mL
 /// whatever the voxel size; voxels of the sphere outside the volume count, as PERCIST asks for
 /// the image's values; the part of the sphere outside the image is left out and the weights
 /// renormalised.
@@ -119,8 +119,8 @@ struct PeakSphere {
     let weights: [Double]
 
     /// Weights for a grid of the given spacing: for each voxel around the centre voxel, the
-    /// fraction of its 10 × 10 × 10 sub-voxel centres that lie within `radius` of the centre.
-    init(spacing: SIMD3<Double>, radius: Double = PeakSphere.radius, subdivisions: Int = 10) {
+    /// fraction of its 20 × 20 × 20 sub-voxel centres that lie within `radius` of the centre.
+    init(spacing: SIMD3<Double>, radius: Double = PeakSphere.radius, subdivisions: Int = 20) {
         let reach = SIMD3<Int>(Int((radius / spacing.x + 0.5).rounded(.up)),
                                Int((radius / spacing.y + 0.5).rounded(.up)),
                                Int((radius / spacing.z + 0.5).rounded(.up)))
