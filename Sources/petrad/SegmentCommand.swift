@@ -110,11 +110,12 @@ enum SegmentCommand: Command {
 
         let total = parameters.total
         let record = result.record
-        print("\(record.method): \(total.voxels) voxels, MTV \(formatNumber(total.mtv)) mL, "
-              + "SUVmax \(formatNumber(total.suvMax)), SUVmean \(formatNumber(total.suvMean)), "
-              + "SUVpeak \(formatNumber(total.suvPeak)), TLG \(formatNumber(total.tlg)), "
+        func short(_ value: Double) -> String { String(format: "%.3f", value) }
+        print("\(record.method): \(total.voxels) voxels, MTV \(short(total.mtv)) mL, "
+              + "SUVmax \(short(total.suvMax)), SUVmean \(short(total.suvMean)), "
+              + "SUVpeak \(short(total.suvPeak)), TLG \(short(total.tlg)), "
               + "\(parameters.lesions.count) lesion(s), threshold "
-              + "\(formatNumber(record.steps.last?.threshold ?? .nan)), "
+              + "\(short(record.steps.last?.threshold ?? .nan)), "
               + "iterations \(record.iterations)\(record.converged ? "" : " (not converged)")")
         for warning in record.warnings { printError("petrad segment: warning: \(warning)") }
         print("wrote \(outPath) and \(sidecarPath)")

@@ -205,6 +205,7 @@ public struct Delineation: Sendable {
                                      backgroundVoxels: nil, voxels: region.count)]
         var warnings: [String] = []
         var background = 0.0
+        var previous: [Int] = []
         var iteration = 0
         while !region.isEmpty && iteration < settings.maximumIterations {
             iteration += 1
@@ -232,6 +233,15 @@ public struct Delineation: Sendable {
             if next == region {
                 return (region, steps, true, warnings)
             }
+            // A region seen two steps ago: the iteration alternates between two regions and
+            // never settles; the larger one (the lower threshold) is returned.
+            if steps.count >= 3 && next == previous {
+                let larger = next.count > region.count ? next : region
+                warnings.append("the region alternates between \(region.count) and "
+                                + "\(next.count) voxels; the larger is returned")
+                return (larger, steps, false, warnings)
+            }
+            previous = region
             region = next
         }
         if !region.isEmpty {

@@ -37,7 +37,9 @@ public enum DelineationMethod: Sendable, Equatable {
 /// T_{k+1}    = B_k + f × (max − B_k)
 /// region_k+1 = connected region over SUV >= T_{k+1}
 /// ```
-/// stopping when region_{k+1} == region_k (converged) or after `maximumIterations` updates.
+/// stopping when region_{k+1} == region_k (converged), when region_{k+1} == region_{k-1} (the
+/// iteration alternates between two regions: the larger is kept, `converged` is false) or after
+/// `maximumIterations` updates (the last region is kept, `converged` is false).
 ///
 /// Default f = 0.39. Hofheinz et al. derive their threshold as the volume-reproducing
 /// background-corrected threshold of phantom spheres (Hofheinz et al., Phys Med Biol 2010
