@@ -82,7 +82,9 @@ enum SegmentCommand: Command {
                 } else if exclusion == nil {
                     exclusion = mask
                 } else {
-                    throw InputError(file: path, field: "size", value: "\(mask.geometry.size)",
+                    let size = mask.geometry.size
+                    throw InputError(file: path, field: "size",
+                                     value: "\(size.x) x \(size.y) x \(size.z)",
                                      "exclusion masks must share the image grid.")
                 }
             }
@@ -128,7 +130,8 @@ enum SegmentCommand: Command {
         let methodName = parsed.options["method"] ?? "adaptive"
         func refuse(_ option: String) throws {
             throw InputError(file: "petrad \(name)", field: "--\(option)",
-                             value: methodName, "does not apply to --method \(methodName)")
+                             value: parsed.options[option] ?? "",
+                             "does not apply to --method \(methodName)")
         }
         switch methodName {
         case "fixed":
@@ -191,7 +194,9 @@ enum SegmentCommand: Command {
     }
 
     static func numbers(_ text: String, count: Int, option: String) throws -> [Double] {
-        let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let values = text.split(separator: ",").map {
+            Double($0.trimmingCharacters(in: .whitespaces))
+        }
         guard values.count == count, values.allSatisfy({ $0 != nil }) else {
             throw InputError(file: "petrad \(name)", field: "--\(option)", value: text,
                              "should be \(count) comma-separated numbers")
@@ -200,7 +205,9 @@ enum SegmentCommand: Command {
     }
 
     static func integers(_ text: String, count: Int, option: String) throws -> [Int] {
-        let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let values = text.split(separator: ",").map {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
         guard values.count == count, values.allSatisfy({ $0 != nil }) else {
             throw InputError(file: "petrad \(name)", field: "--\(option)", value: text,
                              "should be \(count) comma-separated whole numbers")

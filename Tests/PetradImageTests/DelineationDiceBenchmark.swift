@@ -85,7 +85,8 @@ final class DelineationDiceBenchmark: XCTestCase {
             let s = v.sorted()
             return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
         }
-        var table = ["| seed | method | Dice median | Dice range | volume / expert, median (range) |",
+        var table = ["| seed | method | Dice median | Dice range "
+                     + "| volume / expert, median (range) |",
                      "|---|---|---|---|---|"]
         for k in 0..<rows {
             let name = Self.methods[k % Self.methods.count].0

@@ -102,7 +102,8 @@ final class DelineationMethodTests: XCTestCase {
     }
 
     /// A uniform SUV 5 image with radius 4.1 mm on 2 mm voxels: the voxels within 4.1 mm of the
-    /// centre: offsets with 4 (dx² + dy² + dz²) <= 16.81, i.e. |d|² <= 4 → 1 + 6 + 12 + 8 + 6 = 33.
+    /// centre: offsets with 4 (dx² + dy² + dz²) <= 16.81, i.e. |d|² <= 4:
+    /// 1 + 6 + 12 + 8 + 6 = 33.
     func testMaximumRadiusLimitsTheVolume() throws {
         let geometry = Geometry(size: SIMD3(11, 11, 11), spacing: SIMD3(2, 2, 2))
         let image = ImageVolume(geometry: geometry, repeating: 5)

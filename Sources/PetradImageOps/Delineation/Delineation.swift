@@ -334,10 +334,15 @@ public struct Delineation: Sendable {
 
     static func validate(_ settings: DelineationSettings, geometry: Geometry) throws {
         let source = "delineation"
+        func text(_ v: SIMD3<Int>) -> String { "\(v.x) x \(v.y) x \(v.z)" }
+        func text(_ v: SIMD3<Double>) -> String {
+            "\(formatNumber(v.x)), \(formatNumber(v.y)), \(formatNumber(v.z))"
+        }
         func sameGrid(_ mask: Volume<UInt8>, _ field: String) throws {
             guard mask.geometry.size == geometry.size else {
-                throw InputError(file: source, field: field, value: "\(mask.geometry.size)",
-                                 "the mask size differs from the image size \(geometry.size); "
+                throw InputError(file: source, field: field, value: text(mask.geometry.size),
+                                 "the mask size differs from the image size "
+                                 + "\(text(geometry.size)); "
                                  + "resample the mask onto the image grid.")
             }
             let offset = mask.geometry.origin - geometry.origin
@@ -347,9 +352,10 @@ public struct Delineation: Sendable {
             guard (offset * offset).sum().squareRoot() <= tolerance,
                   spacingDifference <= 1e-4 * geometry.spacing.min() else {
                 throw InputError(file: source, field: field,
-                                 value: "origin \(mask.geometry.origin)",
+                                 value: "origin \(text(mask.geometry.origin))",
                                  "the mask lies on another grid than the image (origin "
-                                 + "\(geometry.origin), spacing \(geometry.spacing)); resample it.")
+                                 + "\(text(geometry.origin)), spacing \(text(geometry.spacing))); "
+                                 + "resample it.")
             }
         }
         if let exclusion = settings.exclusion { try sameGrid(exclusion, "exclusion mask") }
@@ -359,7 +365,7 @@ public struct Delineation: Sendable {
             guard geometry.contains(voxel) else {
                 throw InputError(file: source, field: "seed index",
                                  value: "\(voxel.x),\(voxel.y),\(voxel.z)",
-                                 "lies outside the image of size \(geometry.size).")
+                                 "lies outside the image of size \(text(geometry.size)).")
             }
         case .seedPoint(let point):
             let index = geometry.continuousIndex(ofPoint: point)
@@ -368,8 +374,8 @@ public struct Delineation: Sendable {
             guard geometry.contains(voxel) else {
                 throw InputError(file: source, field: "seed point",
                                  value: "\(point.x),\(point.y),\(point.z)",
-                                 "lies outside the image (nearest voxel \(voxel), size "
-                                 + "\(geometry.size)); give LPS millimetres.")
+                                 "lies outside the image (nearest voxel \(text(voxel)), size "
+                                 + "\(text(geometry.size))); give LPS millimetres.")
             }
         case .box(let lower, let upper):
             guard geometry.contains(lower), geometry.contains(upper),
@@ -378,7 +384,7 @@ public struct Delineation: Sendable {
                                  value: "\(lower.x),\(lower.y),\(lower.z),"
                                     + "\(upper.x),\(upper.y),\(upper.z)",
                                  "needs lower <= upper corners inside the image of size "
-                                 + "\(geometry.size).")
+                                 + "\(text(geometry.size)).")
             }
         case .wholeImage: break
         }

@@ -47,7 +47,7 @@ public enum DelineationMethod: Sendable, Equatable {
 /// rather than the 50 % that a straight edge would suggest, because blurring a curved surface
 /// lowers the intensity at the true boundary below half the contrast. petrad's sphere tests
 /// (Gaussian blur of 6-8 mm FWHM, 2-4 mm voxels, spheres of 2-6 cm) give the smallest worst-case
-/// volume error at f = 0.39-0.40 (within 7 %); f = 0.5 under-estimates a 2 cm sphere by about
+/// volume error at f = 0.39-0.40 (within 8 %); f = 0.5 under-estimates a 2 cm sphere by about
 /// 20 %. Scanner-calibrated contrast-oriented methods (Schaefer et al., EJNMMI 2008 35:1989)
 /// fit the same two-parameter form to a phantom of the scanner at hand; set `fraction` to such
 /// a calibrated value when one exists.
