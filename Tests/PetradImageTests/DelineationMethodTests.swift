@@ -129,6 +129,49 @@ final class DelineationMethodTests: XCTestCase {
         XCTAssertFalse(result.record.warnings.isEmpty)
     }
 
+    /// A region that fills the image leaves no background shell: the previous background (0)
+    /// is kept with a warning, the region does not change, and the iteration ends converged.
+    func testAdaptiveWithAnEmptyShellKeepsThePreviousBackground() throws {
+        let geometry = Geometry(size: SIMD3(5, 5, 5), spacing: SIMD3(4, 4, 4))
+        var image = ImageVolume(geometry: geometry, repeating: 5)
+        image[2, 2, 2] = 6
+        let result = try run(image, .backgroundAdaptive(), .wholeImage)
+        XCTAssertEqual(count(result.mask), 125)
+        XCTAssertTrue(result.record.converged)
+        XCTAssertEqual(result.record.steps.last?.background, 0)
+        XCTAssertEqual(result.record.steps.last?.backgroundVoxels, 0)
+        XCTAssertTrue(result.record.warnings.contains { $0.contains("shell is empty") })
+    }
+
+    /// A seed inside an exclusion mask: empty mask and a warning, not an error.
+    func testSeedInAnExcludedVoxelGivesAnEmptyMask() throws {
+        let image = twoBlobs()
+        var exclusion = Volume<UInt8>(geometry: image.geometry, repeating: 0)
+        exclusion[5, 5, 5] = 1
+        let result = try run(image, .fractionOfMaximum(), .seedIndex(SIMD3(5, 5, 5)),
+                             exclusion: exclusion)
+        XCTAssertEqual(count(result.mask), 0)
+        XCTAssertTrue(result.record.warnings.contains { $0.contains("excluded") })
+    }
+
+    /// NaN voxels (outside a reconstruction) are never part of the volume, even below a
+    /// threshold of -1000.
+    func testNaNVoxelsAreNeverInTheVolume() throws {
+        var image = twoBlobs()
+        image[0, 0, 0] = .nan
+        let result = try run(image, .fixedThreshold(suv: -1000), .wholeImage)
+        XCTAssertEqual(result.mask[0, 0, 0], 0)
+        XCTAssertEqual(count(result.mask), 20 * 20 * 20 - 1)
+    }
+
+    /// A box corner outside the image is an InputError naming the box.
+    func testBoxOutsideTheImageIsAnError() {
+        XCTAssertThrowsError(try run(twoBlobs(), .fractionOfMaximum(),
+                                     .box(lower: SIMD3(0, 0, 0), upper: SIMD3(20, 5, 5)))) {
+            XCTAssertEqual(($0 as? InputError)?.field, "box")
+        }
+    }
+
     /// A seed outside the image is an InputError naming the seed.
     func testSeedOutsideTheImageIsAnError() {
         XCTAssertThrowsError(try run(twoBlobs(), .fractionOfMaximum(),
