@@ -25,8 +25,8 @@ public enum Resampling {
             case .int16: range = (-32768, 32767)
             case .uint32: range = (0, 4_294_967_295)
             case .int32: range = (-2_147_483_648, 2_147_483_647)
-            case .uint64: range = (0, 18_446_744_073_709_551_615)
-            case .int64: range = (-9_223_372_036_854_775_808, 9_223_372_036_854_775_807)
+            case .uint64: range = (0, Double(UInt64.max))
+            case .int64: range = (Double(Int64.min), Double(Int64.max))
             }
             if value <= range.0 { return range.0 }
             if value >= range.1 { return range.1 }
