@@ -19,12 +19,14 @@ public enum Interpolator: String, Sendable, CaseIterable {
     case bSpline
 
     /// The interpolator for a PyRadiomics `interpolator` setting: SimpleITK's names
-    /// (`sitkBSpline`, `sitkLinear`, `sitkNearestNeighbor`) or their integer codes (1, 2, 3).
+    /// (`sitkBSpline`, `sitkLinear`, `sitkNearestNeighbor`) or their SimpleITK 2.x integer
+    /// codes (23, 2, 1). Nil for the other interpolators PyRadiomics accepts (`sitkGaussian`,
+    /// the windowed sincs, ...), which petrad does not offer.
     public init?(pyRadiomicsName name: String) {
         switch name {
         case "sitkNearestNeighbor", "1": self = .nearestNeighbor
         case "sitkLinear", "2": self = .linear
-        case "sitkBSpline", "sitkBSpline3", "3": self = .bSpline
+        case "sitkBSpline", "sitkBSpline3", "23": self = .bSpline
         default: return nil
         }
     }
