@@ -60,7 +60,9 @@ public enum Resampling {
 
     /// `imageoperations.resampleImage`: image and mask resampled onto `grid(...)`, the image
     /// with `interpolator`, the mask with nearest neighbour; points outside the image get 0
-    /// (SimpleITK's default pixel value, which PyRadiomics does not change).
+    /// (SimpleITK's default pixel value, which PyRadiomics 3.x does not change; it is not the
+    /// image minimum). The resampled mask is used as it comes out of nearest neighbour:
+    /// PyRadiomics does not re-threshold it.
     ///
     /// When the requested spacing equals the image's, PyRadiomics resamples only the mask onto
     /// the image grid (nearest neighbour) and crops both to the ROI bounding box plus

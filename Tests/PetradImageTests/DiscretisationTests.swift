@@ -72,6 +72,11 @@ final class DiscretisationTests: XCTestCase {
         XCTAssertEqual(Discretisation.discretise(values: values, edges: edges), [1, 1, 1])
     }
 
+    func testNonPositiveBinWidthGivesNoEdges() {
+        XCTAssertEqual(Discretisation.binEdges(values: [1, 2], binWidth: 0), [])
+        XCTAssertEqual(Discretisation.binEdges(values: [1, 2], binWidth: -25), [])
+    }
+
     func testEmptyROIGivesNoEdges() {
         XCTAssertEqual(Discretisation.binEdges(values: [], binWidth: 25), [])
         XCTAssertEqual(Discretisation.binEdges(values: [], binCount: 16), [])
