@@ -15,12 +15,15 @@ enum NRRD {
         var byteSkip: Int
     }
 
-    static func read(_ data: Data, file: String) throws -> (volume: ImageVolume, header: ImageHeader) {
+    static func read(_ data: Data, file: String) throws
+        -> (volume: ImageVolume, header: ImageHeader)
+    {
         let parsed = try parseHeader(data, file: file)
         let header = parsed.header
         let type = header.scalarType
         let declared = parsed.size.map(String.init).joined(separator: " ")
-        let (count, _) = try checkedCounts(size: parsed.size, type: type, file: file, field: "sizes")
+        let (count, _) = try checkedCounts(size: parsed.size, type: type, file: file,
+                                           field: "sizes")
 
         var offset = parsed.dataOffset
         for _ in 0..<parsed.lineSkip {
@@ -51,7 +54,9 @@ enum NRRD {
                                      "the data ends before the bytes to skip; the header is wrong.")
                 }
             }
-            voxels = try decodeCompressed(reader, compressedBytes: payload.count, count: count,
+            voxels = try decodeCompressed(reader, compressedBytes: payload.count,
+                                          trailerSize: gzipTrailerSize(payload),
+                                          streamOffset: max(parsed.byteSkip, 0), count: count,
                                           type: type, bigEndian: parsed.bigEndian, file: file,
                                           field: "sizes", declared: declared)
         case "ascii", "text", "txt":
@@ -67,7 +72,8 @@ enum NRRD {
 
     static func parseHeader(_ data: Data, file: String) throws -> ParsedHeader {
         guard data.starts(with: Array("NRRD000".utf8)) else {
-            throw InputError(file: file, field: "magic", value: String(decoding: data.prefix(8), as: UTF8.self),
+            throw InputError(file: file, field: "magic",
+                             value: String(decoding: data.prefix(8), as: UTF8.self),
                              "is not a NRRD file (it must start with NRRD0001 ... NRRD0005).")
         }
         // The header ends at the first empty line; cap its length so a binary file without one
@@ -89,13 +95,20 @@ enum NRRD {
                     dataOffset = lineStart - data.startIndex
                     break
                 } else if !line.hasPrefix("#") {
-                    if let range = line.range(of: ": "), !line[..<range.lowerBound].hasSuffix(":") {
-                        let key = line[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+                    // "field: value", or "key:=value" (free key/value pairs, ignored).
+                    let field = line.range(of: ": ")
+                    let pair = line.range(of: ":=")
+                    if let pair, field.map({ pair.lowerBound < $0.lowerBound }) ?? true {
+                        // a key/value pair
+                    } else if let field {
+                        let key = line[..<field.lowerBound].trimmingCharacters(in: .whitespaces)
                             .lowercased()
-                        fields[key] = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
-                    } else if !line.contains(":=") {
+                        fields[key] = line[field.upperBound...]
+                            .trimmingCharacters(in: .whitespaces)
+                    } else {
                         throw InputError(file: file, field: "header line", value: line,
-                                         "is neither 'field: value' nor 'key:=value'; the header is damaged.")
+                                         "is neither 'field: value' nor 'key:=value'; the "
+                                         + "header is damaged.")
                     }
                 }
             }
@@ -106,12 +119,14 @@ enum NRRD {
                 dataOffset = data.count
             } else {
                 throw InputError(file: file, field: "header", value: "",
-                                 "has no blank line ending the header; the file is truncated or damaged.")
+                                 "has no blank line ending the header; the file is truncated "
+                                 + "or damaged.")
             }
         }
         if let detached = fields["data file"] ?? fields["datafile"] {
             throw InputError(file: file, field: "data file", value: detached,
-                             "detached NRRD data is not supported; save the image as a single .nrrd file.")
+                             "detached NRRD data is not supported; save the image as a single "
+                             + ".nrrd file.")
         }
 
         func required(_ key: String) throws -> String {
@@ -139,7 +154,8 @@ enum NRRD {
         var bigEndian = false
         if let endian = fields["endian"]?.lowercased() {
             guard endian == "little" || endian == "big" else {
-                throw InputError(file: file, field: "endian", value: endian, "must be little or big.")
+                throw InputError(file: file, field: "endian", value: endian,
+                                 "must be little or big.")
             }
             bigEndian = endian == "big"
         } else if type.byteCount > 1 && !["ascii", "text", "txt"].contains(encoding) {
@@ -149,7 +165,6 @@ enum NRRD {
 
         // Space: sign of each axis relative to LPS.
         var flip = SIMD3<Double>(1, 1, 1)
-        var spaceDimension = 3
         if let space = fields["space"]?.lowercased() {
             switch space {
             case "left-posterior-superior", "lps": flip = SIMD3(1, 1, 1)
@@ -162,9 +177,9 @@ enum NRRD {
             }
         } else if let text = fields["space dimension"] {
             guard let n = Int(text), (1...3).contains(n) else {
-                throw InputError(file: file, field: "space dimension", value: text, "must be 1, 2 or 3.")
+                throw InputError(file: file, field: "space dimension", value: text,
+                                 "must be 1, 2 or 3.")
             }
-            spaceDimension = n
         }
 
         var spacing = SIMD3<Double>(1, 1, 1)
@@ -178,9 +193,10 @@ enum NRRD {
                                  "must give one vector per axis (\(dimension)).")
             }
             for (axis, vector) in vectors.enumerated() {
-                guard let vector, vector.count <= 3, vector.count >= min(spaceDimension, 2) || vector.count == dimension else {
+                guard let vector, (1...3).contains(vector.count) else {
                     throw InputError(file: file, field: "space directions", value: text,
-                                     "has a non-spatial axis ('none'); petrad reads scalar 3D images only.")
+                                     "has a non-spatial axis ('none') or a vector longer than 3; "
+                                     + "petrad reads scalar 3D images only.")
                 }
                 var v = SIMD3<Double>(0, 0, 0)
                 for (k, x) in vector.enumerated() { v[k] = x }
@@ -221,7 +237,8 @@ enum NRRD {
             for (k, x) in vector.enumerated() { origin[k] = x }
             origin *= flip
         }
-        guard (direction.allSatisfy { $0.isFinite }), (0..<3).allSatisfy({ origin[$0].isFinite }) else {
+        guard direction.allSatisfy({ $0.isFinite }), (0..<3).allSatisfy({ origin[$0].isFinite })
+        else {
             throw InputError(file: file, field: "space origin", value: fields["space origin"] ?? "",
                              "is not finite; the header is damaged.")
         }
@@ -262,7 +279,8 @@ enum NRRD {
         case "double": return .float64
         default:
             throw InputError(file: file, field: "type", value: name,
-                             "is not a NRRD scalar type petrad reads (int8 ... uint64, float, double).")
+                             "is not a NRRD scalar type petrad reads (int8 ... uint64, float, "
+                             + "double).")
         }
     }
 
@@ -301,7 +319,8 @@ enum NRRD {
         let text = String(decoding: data[(data.startIndex + offset)...], as: UTF8.self)
         var values: [Double] = []
         values.reserveCapacity(min(count, text.utf8.count / 2 + 1))
-        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "," }) {
+        let separators: Set<Character> = [" ", "\n", "\t", "\r", "\r\n", ","]
+        for word in text.split(whereSeparator: { separators.contains($0) }) {
             guard values.count < count else { break }
             guard let value = Double(word) else {
                 throw InputError(file: file, field: "data", value: String(word),
