@@ -6,10 +6,12 @@ import Foundation
 /// - `nearestNeighbor` (`sitkNearestNeighbor`): the voxel whose centre is nearest, ties rounded
 ///   up (`itk::NearestNeighborInterpolateImageFunction`).
 /// - `linear` (`sitkLinear`): trilinear between the 8 surrounding voxels; at the image border
-///   the missing neighbours are replaced by the border voxel (`itk::LinearInterpolateImageFunction`).
+///   the missing neighbours are replaced by the border voxel
+///   (`itk::LinearInterpolateImageFunction`).
 /// - `bSpline` (`sitkBSpline`, PyRadiomics' default): cubic B-spline interpolation of the
 ///   coefficients produced by an exact B-spline prefilter with mirror boundaries
-///   (`itk::BSplineInterpolateImageFunction` of order 3 over `itk::BSplineDecompositionImageFilter`).
+///   (`itk::BSplineInterpolateImageFunction` of order 3 over
+///   `itk::BSplineDecompositionImageFilter`).
 ///
 /// A point is interpolated when its continuous index lies in `[-0.5, size - 0.5)` on every axis
 /// (`itk::ImageFunction::IsInsideBuffer`); elsewhere the resampler writes the default value.
@@ -235,7 +237,9 @@ func linearInterpolate(_ volume: UnsafeBufferPointer<Double>, size: SIMD3<Int>,
     if d2 <= 0 || nz > size.z - 1 { d2 = 0; nz = bz }
     let sx = size.x
     let sxy = size.x * size.y
-    @inline(__always) func v(_ i: Int, _ j: Int, _ k: Int) -> Double { volume[i + sx * j + sxy * k] }
+    @inline(__always) func v(_ i: Int, _ j: Int, _ k: Int) -> Double {
+        volume[i + sx * j + sxy * k]
+    }
     let v000 = v(bx, by, bz)
     if d0 == 0 && d1 == 0 && d2 == 0 { return v000 }
     let valx00 = v000 + (v(nx, by, bz) - v000) * d0

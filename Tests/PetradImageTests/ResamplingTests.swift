@@ -72,7 +72,8 @@ final class ResamplingTests: XCTestCase {
             interpolator: interpolator, padDistance: reference.padDistance,
             outputType: outputType)
         XCTAssertEqual(image.size, reference.outSize, "size", file: file, line: line)
-        XCTAssertEqual(image.geometry.spacing, reference.outSpacing, "spacing", file: file, line: line)
+        XCTAssertEqual(image.geometry.spacing, reference.outSpacing, "spacing",
+                       file: file, line: line)
         XCTAssertEqual(image.geometry.direction, reference.direction, file: file, line: line)
         for a in 0..<3 {
             XCTAssertEqual(image.geometry.origin[a], reference.outOrigin[a],
@@ -96,12 +97,16 @@ final class ResamplingTests: XCTestCase {
         var differing = 0
         for k in 0..<n.z {
             for j in 0..<n.y {
-                for i in 0..<n.x where mask[i, j, k] != reference.maskValues[i + n.x * (j + n.y * k)] {
+                for i in 0..<n.x
+                where mask[i, j, k] != reference.maskValues[i + n.x * (j + n.y * k)] {
                     differing += 1
                     let x = source.continuousIndex(
                         point: target.physicalPoint(index: SIMD3(Double(i), Double(j), Double(k))))
-                    let tie = (0..<3).contains { abs(abs(x[$0] - x[$0].rounded(.down)) - 0.5) < 1e-9 }
-                    XCTAssertTrue(tie, "mask differs at \((i, j, k)) (index \(x))", file: file, line: line)
+                    let tie = (0..<3).contains {
+                        abs(abs(x[$0] - x[$0].rounded(.down)) - 0.5) < 1e-9
+                    }
+                    XCTAssertTrue(tie, "mask differs at \((i, j, k)) (index \(x))",
+                                  file: file, line: line)
                 }
             }
         }
