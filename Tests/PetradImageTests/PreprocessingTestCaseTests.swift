@@ -101,4 +101,29 @@ final class PreprocessingTestCaseTests: XCTestCase {
             try compare(image, resegmented, binWidth: 25, column: name + "_resegmentation")
         }
     }
+
+    /// binCount 32 on brain1's ROI: numpy.histogram edges (last one + 1) and the number of
+    /// voxels per grey level, as printed by scripts/reference/preprocessing_reference.py
+    /// (PyRadiomics 3.1.4 getBinEdges, numpy 2.4.6 digitize / bincount).
+    func testBinCount32OnBrain1() throws {
+        let (image, mask, _) = try load("brain1")
+        let roi = Resegmentation.roiValues(image: image, mask: mask)
+        let edges = Discretisation.binEdges(values: roi, binCount: 32)
+        let expectedEdges: [Double] = [
+            468.0, 492.9375, 517.875, 542.8125, 567.75, 592.6875, 617.625, 642.5625, 667.5,
+            692.4375, 717.375, 742.3125, 767.25, 792.1875, 817.125, 842.0625, 867.0, 891.9375,
+            916.875, 941.8125, 966.75, 991.6875, 1016.625, 1041.5625, 1066.5, 1091.4375, 1116.375,
+            1141.3125, 1166.25, 1191.1875, 1216.125, 1241.0625, 1267.0,
+        ]
+        XCTAssertEqual(edges, expectedEdges)
+        var counts = [Int](repeating: 0, count: 33)
+        for level in Discretisation.discretise(values: roi, edges: edges) {
+            counts[Int(level)] += 1
+        }
+        let expectedCounts: [Int] = [
+            0, 8, 11, 22, 25, 93, 148, 195, 248, 259, 252, 278, 220, 183, 177, 186, 175, 195, 192,
+            187, 193, 156, 169, 139, 120, 101, 79, 46, 34, 22, 11, 7, 6,
+        ]
+        XCTAssertEqual(counts, expectedCounts)
+    }
 }
