@@ -124,14 +124,85 @@ public func textureFeatureNames(_ featureClass: TextureClass) -> [String] {
 
 /// Texture features of one class with the reason for each NaN value.
 ///
-/// Throws `InputError` for settings PyRadiomics rejects and for a request whose matrices would
-/// need more memory than is reasonable (too many grey levels).
+/// Throws `InputError` for settings PyRadiomics rejects and, before any matrix is allocated,
+/// for a ROI with so many grey levels that its matrices would need an absurd amount of memory.
 public func textureFeatureSet(_ featureClass: TextureClass, roi: DiscretisedROI,
                               settings: TextureSettings) throws -> TextureFeatureSet {
-    // Not yet: the matrices are being written; every value is NaN until they land.
+    try validate(settings)
+    try checkGreyLevelBudget(roi)
+    let grid = TextureGrid(roi)
     let names = textureFeatureNames(featureClass)
-    return TextureFeatureSet(features: names.map { ($0, Double.nan) },
-                             nanReasons: Dictionary(uniqueKeysWithValues: names.map {
-                                 ($0, "texture class \(featureClass.rawValue) not implemented yet")
-                             }))
+    if grid.voxelCount == 0 {
+        return TextureFeatureSet.allNaN(names, reason: "\(featureClass.rawValue): the ROI has "
+            + "no voxel with a grey level")
+    }
+    switch featureClass {
+    case .glcm: return GLCM.features(grid, settings: settings)
+    case .glrlm: return GLRLM.features(grid, settings: settings)
+    case .glszm: return GLSZM.features(grid, settings: settings)
+    case .gldm: return GLDM.features(grid, settings: settings)
+    case .ngtdm: return NGTDM.features(grid, settings: settings)
+    }
+}
+
+/// Largest grey level accepted. PyRadiomics allocates its GLCM (and the MCC matrix) as
+/// Ng x Ng doubles per direction; past this many levels that is over 2 GiB per direction,
+/// which only happens when the image is not in the units the bin width was chosen for.
+public let textureMaximumGreyLevels = 16_384
+
+/// Refuses a ROI whose largest grey level exceeds `textureMaximumGreyLevels`, saying how many
+/// levels it has and how much memory PyRadiomics' matrices would take.
+func checkGreyLevelBudget(_ roi: DiscretisedROI) throws {
+    var largest: Int32 = 0
+    for level in roi.levels where level > largest { largest = level }
+    let ng = Int(largest)
+    guard ng > textureMaximumGreyLevels else { return }
+    let bytesPerDirection = Double(ng) * Double(ng) * 8
+    let gib = bytesPerDirection / Double(1 << 30)
+    throw InputError(file: "", field: "binWidth/binCount", value: "\(ng) grey levels",
+                     "The ROI has \(ng) grey levels after discretisation; its GLCM needs "
+                     + String(format: "%.1f GiB per direction (%.0f GiB for 13 directions)", gib,
+                              gib * 13)
+                     + ". The image may not be in SUV (e.g. still in Bq/mL), or the bin width "
+                     + "is too small for its values; convert the image or raise binWidth.")
+}
+
+/// Rejects settings PyRadiomics' parameter schema rejects, naming the setting and value.
+func validate(_ settings: TextureSettings) throws {
+    if settings.distances.isEmpty || settings.distances.contains(where: { $0 < 1 }) {
+        throw InputError(file: "", field: "distances", value: "\(settings.distances)",
+                         "Distances must be whole numbers of voxels, 1 or more.")
+    }
+    if let norm = settings.weightingNorm,
+       !["manhattan", "euclidean", "infinity", "no_weighting"].contains(norm) {
+        throw InputError(file: "", field: "weightingNorm", value: norm,
+                         "Use manhattan, euclidean, infinity or no_weighting (or leave it out).")
+    }
+    if settings.force2D && !(0...2).contains(settings.force2Ddimension) {
+        throw InputError(file: "", field: "force2Ddimension",
+                         value: "\(settings.force2Ddimension)",
+                         "Use 0 (axial plane), 1 (coronal) or 2 (sagittal).")
+    }
+    if settings.gldmA < 0 || settings.gldmA.isNaN {
+        throw InputError(file: "", field: "gldm_a", value: "\(settings.gldmA)",
+                         "The GLDM dependence threshold must be 0 or more.")
+    }
+}
+
+extension TextureFeatureSet {
+    /// Every feature NaN with the same reason.
+    static func allNaN(_ names: [String], reason: String) -> TextureFeatureSet {
+        TextureFeatureSet(features: names.map { ($0, Double.nan) },
+                          nanReasons: Dictionary(uniqueKeysWithValues: names.map { ($0, reason) }))
+    }
+
+    /// Values in `names` order; a NaN value gets a generic reason naming the class.
+    init(names: [String], values: [Double], className: String) {
+        var reasons: [String: String] = [:]
+        for (name, value) in zip(names, values) where value.isNaN {
+            reasons[name] = "\(className) \(name) is undefined for this ROI in every direction"
+        }
+        self.init(features: Array(zip(names, values)).map { (name: $0.0, value: $0.1) },
+                  nanReasons: reasons)
+    }
 }
