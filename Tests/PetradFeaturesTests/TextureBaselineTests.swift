@@ -42,6 +42,19 @@ final class TextureBaselineTests: XCTestCase {
         }
     }
 
+    /// Discretised ROIs by column, shared by the five class tests (reading and resampling the
+    /// lung CTs dominates the run time).
+    nonisolated(unsafe) static var cache: [String: (DiscretisedROI, SIMD3<Double>)] = [:]
+
+    static func cachedROI(column: String, case name: String, settings: Column) throws
+        -> (DiscretisedROI, SIMD3<Double>)
+    {
+        if let hit = cache[column] { return hit }
+        let made = try roi(case: name, column: settings)
+        cache[column] = made
+        return made
+    }
+
     static func roi(case name: String, column: Column) throws -> (DiscretisedROI, SIMD3<Double>) {
         guard let imagePath = ReferenceData.path("pyradiomics-testcases/\(name)_image.nrrd"),
               let maskPath = ReferenceData.path("pyradiomics-testcases/\(name)_label.nrrd")
@@ -77,7 +90,8 @@ final class TextureBaselineTests: XCTestCase {
             guard let name = Self.cases.first(where: { column.hasPrefix($0) }) else { continue }
             let suffix = String(column.dropFirst(name.count))
             var settings = Column(suffix: suffix)
-            let (roi, spacing) = try Self.roi(case: name, column: settings)
+            let (roi, spacing) = try Self.cachedROI(column: column, case: name,
+                                                   settings: settings)
             settings.texture.spacing = spacing
             let start = Date()
             let result = try textureFeatureSet(featureClass, roi: roi, settings: settings.texture)
