@@ -25,58 +25,43 @@ enum GLCM {
                                            force2Ddimension: settings.force2Ddimension,
                                            bidirectional: false)
         let ngc = grid.grayLevels.count
-        var pairsPerDirection = [[Int32]](repeating: [], count: directions.count)
-        pairsPerDirection.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: directions.count) { a in
-                (base + a).pointee = pairs(grid, offset: directions[a],
-                                           symmetric: settings.symmetricalGLCM)
-            }
-        }
-
-        var matrices: [SparseMatrix]
+        // Features of each non-empty matrix; nil for an empty one (PyRadiomics deletes empty
+        // directions when there is more than one matrix, and an empty single matrix is NaN).
+        var perMatrix: [[Double]?]
         if let norm = settings.weightingNorm {
             var all: [Int32] = []
             var ends: [Int] = []
             var weights: [Double] = []
-            for (a, offset) in directions.enumerated() {
-                all.append(contentsOf: pairsPerDirection[a])
+            for offset in directions {
+                all.append(contentsOf: pairs(grid, offset: offset,
+                                             symmetric: settings.symmetricalGLCM))
                 ends.append(all.count / 2)
                 weights.append(glcmWeight(offset, spacing: settings.spacing, norm: norm))
             }
-            matrices = [SparseMatrix(pairs: all, chunkEnds: ends, weights: weights,
-                                     rowCount: ngc, colCount: ngc)]
+            let m = SparseMatrix(pairs: all, chunkEnds: ends, weights: weights,
+                                 rowCount: ngc, colCount: ngc)
+            perMatrix = [m.isEmpty ? nil : directionFeatures(m, grid: grid)]
         } else {
-            matrices = [SparseMatrix](repeating: SparseMatrix(), count: directions.count)
-            matrices.withUnsafeMutableBufferPointer { out in
+            // One direction per task: its pairs and matrix live only while it runs.
+            perMatrix = [[Double]?](repeating: nil, count: directions.count)
+            perMatrix.withUnsafeMutableBufferPointer { out in
                 let base = out.baseAddress!
                 DispatchQueue.concurrentPerform(iterations: directions.count) { a in
-                    let p = pairsPerDirection[a]
-                    (base + a).pointee = SparseMatrix(pairs: p, chunkEnds: [p.count / 2],
-                                                      weights: [1], rowCount: ngc,
-                                                      colCount: ngc)
+                    let p = pairs(grid, offset: directions[a], symmetric: settings.symmetricalGLCM)
+                    let m = SparseMatrix(pairs: p, chunkEnds: [p.count / 2], weights: [1],
+                                         rowCount: ngc, colCount: ngc)
+                    (base + a).pointee = m.isEmpty ? nil : directionFeatures(m, grid: grid)
                 }
             }
-            // PyRadiomics deletes empty directions when there is more than one matrix.
-            if matrices.count > 1 { matrices.removeAll { $0.isEmpty } }
         }
-        pairsPerDirection = []
-
-        if matrices.isEmpty || matrices.allSatisfy({ $0.isEmpty }) {
+        let perDirection = perMatrix.compactMap { $0 }
+        if perDirection.isEmpty {
             let reason = directions.isEmpty
                 ? "GLCM: the ROI's bounding box (\(grid.size.x)x\(grid.size.y)x\(grid.size.z) "
                     + "voxels) admits no neighbour offset, so no co-occurrence exists"
                 : "GLCM: no two ROI voxels are neighbours in any direction, so the "
                     + "co-occurrence matrix is empty"
             return TextureFeatureSet.allNaN(names, reason: reason)
-        }
-
-        var perDirection = [[Double]](repeating: [], count: matrices.count)
-        perDirection.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: matrices.count) { a in
-                (base + a).pointee = directionFeatures(matrices[a], grid: grid)
-            }
         }
         var values = (0..<names.count).map { k in nanMean(perDirection.map { $0[k] }) }
         // MCC of a single grey level is 1 (PyRadiomics: fewer than two eigenvalues).

@@ -23,37 +23,36 @@ enum GLRLM {
                                            bidirectional: false)
         let ngc = grid.grayLevels.count
         let maxRun = max(grid.size.x, grid.size.y, grid.size.z)
-        var runs = [[Int32]](repeating: [], count: directions.count)
-        runs.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: directions.count) { a in
-                (base + a).pointee = runPairs(grid, offset: directions[a])
-            }
-        }
-        var matrices: [SparseMatrix]
+        var perMatrix: [[Double]?]
         if let norm = settings.weightingNorm {
             var all: [Int32] = []
             var ends: [Int] = []
             var weights: [Double] = []
-            for (a, offset) in directions.enumerated() {
-                all.append(contentsOf: runs[a])
+            for offset in directions {
+                all.append(contentsOf: runPairs(grid, offset: offset))
                 ends.append(all.count / 2)
                 weights.append(glrlmWeight(offset, spacing: settings.spacing, norm: norm))
             }
-            matrices = [SparseMatrix(pairs: all, chunkEnds: ends, weights: weights,
-                                     rowCount: ngc, colCount: maxRun)]
+            let m = SparseMatrix(pairs: all, chunkEnds: ends, weights: weights,
+                                 rowCount: ngc, colCount: maxRun)
+            perMatrix = [m.isEmpty ? nil : directionFeatures(m, grid: grid)]
         } else {
-            matrices = runs.map {
-                SparseMatrix(pairs: $0, chunkEnds: [$0.count / 2], weights: [1],
-                             rowCount: ngc, colCount: maxRun)
+            perMatrix = [[Double]?](repeating: nil, count: directions.count)
+            perMatrix.withUnsafeMutableBufferPointer { out in
+                let base = out.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: directions.count) { a in
+                    let runs = runPairs(grid, offset: directions[a])
+                    let m = SparseMatrix(pairs: runs, chunkEnds: [runs.count / 2],
+                                         weights: [1], rowCount: ngc, colCount: maxRun)
+                    (base + a).pointee = m.isEmpty ? nil : directionFeatures(m, grid: grid)
+                }
             }
-            if matrices.count > 1 { matrices.removeAll { $0.isEmpty } }
         }
-        if matrices.isEmpty || matrices.allSatisfy({ $0.isEmpty }) {
+        let perDirection = perMatrix.compactMap { $0 }
+        if perDirection.isEmpty {
             return TextureFeatureSet.allNaN(names, reason: "GLRLM: no line through the ROI "
                 + "holds more than one ROI voxel in any direction, so no run length exists")
         }
-        let perDirection = matrices.map { directionFeatures($0, grid: grid) }
         let values = (0..<names.count).map { k in nanMean(perDirection.map { $0[k] }) }
         return TextureFeatureSet(names: names, values: values, className: "GLRLM")
     }
