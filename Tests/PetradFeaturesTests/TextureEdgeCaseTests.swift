@@ -8,7 +8,8 @@ import XCTest
 final class TextureEdgeCaseTests: XCTestCase {
     /// A box of `size` voxels, every voxel in the ROI with level `level`.
     func flatROI(_ size: SIMD3<Int>, level: Int32 = 1) -> DiscretisedROI {
-        DiscretisedROI(size: size, levels: [Int32](repeating: level, count: size.x * size.y * size.z))
+        let count = size.x * size.y * size.z
+        return DiscretisedROI(size: size, levels: [Int32](repeating: level, count: count))
     }
 
     func values(_ featureClass: TextureClass, _ roi: DiscretisedROI,
@@ -146,6 +147,47 @@ final class TextureEdgeCaseTests: XCTestCase {
             for _ in 0..<3 {
                 let again = try textureFeatures(featureClass, roi: roi, settings: TextureSettings())
                 XCTAssertEqual(first.map { $0.value.bitPattern }, again.map { $0.value.bitPattern })
+            }
+        }
+    }
+
+    func testIsolatedVoxelAndAbsentLevelAsPyRadiomicsNGTDMAndGLDM() throws {
+        // A 3x2 block with levels 1 2 3 / 2 3 5 and one voxel of level 5 with no ROI neighbour;
+        // level 4 is absent. PyRadiomics' C code counts the isolated voxel in n_i and N_vp
+        // (adding 0 to s_i). Expected: PyRadiomics 3.1.4 on the same image (values 10 40 70 /
+        // 40 70 100 and 100, bin width 25): scripts/reference/texture_isolated_voxel.py.
+        var levels = [Int32](repeating: 0, count: 6 * 5 * 3)
+        let slice = 30
+        for (k, level) in [Int32(1), 2, 3].enumerated() { levels[slice + k] = level }
+        for (k, level) in [Int32(2), 3, 5].enumerated() { levels[slice + 6 + k] = level }
+        levels[slice + 4 * 6 + 5] = 5
+        let roi = DiscretisedROI(size: SIMD3(6, 5, 3), levels: levels)
+        let expectedNGTDM: [String: Double] = [
+            "Busyness": 0.15632183908045977, "Coarseness": 0.7720588235294119,
+            "Complexity": 5.536507936507936, "Contrast": 0.2476190476190476,
+            "Strength": 6.538461538461538,
+        ]
+        let expectedGLDM: [String: Double] = [
+            "DependenceEntropy": 1.9502120649147459,
+            "DependenceNonUniformity": 3.5714285714285716,
+            "DependenceNonUniformityNormalized": 0.5102040816326531,
+            "DependenceVariance": 0.24489795918367346,
+            "GrayLevelNonUniformity": 1.8571428571428572,
+            "GrayLevelVariance": 1.9999999999999998, "HighGrayLevelEmphasis": 11.0,
+            "LargeDependenceEmphasis": 2.7142857142857144,
+            "LargeDependenceHighGrayLevelEmphasis": 22.142857142857142,
+            "LargeDependenceLowGrayLevelEmphasis": 0.566984126984127,
+            "LowGrayLevelEmphasis": 0.2574603174603175,
+            "SmallDependenceEmphasis": 0.5714285714285714,
+            "SmallDependenceHighGrayLevelEmphasis": 8.214285714285714,
+            "SmallDependenceLowGrayLevelEmphasis": 0.18007936507936506,
+        ]
+        let cases = [(TextureClass.ngtdm, expectedNGTDM), (.gldm, expectedGLDM)]
+        for (featureClass, expected) in cases {
+            let got = try values(featureClass, roi)
+            for (name, reference) in expected {
+                XCTAssertEqual(try XCTUnwrap(got[name]), reference,
+                               accuracy: 1e-12 * abs(reference), "\(featureClass) \(name)")
             }
         }
     }
