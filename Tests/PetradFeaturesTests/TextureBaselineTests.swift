@@ -42,19 +42,6 @@ final class TextureBaselineTests: XCTestCase {
         }
     }
 
-    /// Discretised ROIs by column, shared by the five class tests (reading and resampling the
-    /// lung CTs dominates the run time).
-    nonisolated(unsafe) static var cache: [String: (DiscretisedROI, SIMD3<Double>)] = [:]
-
-    static func cachedROI(column: String, case name: String, settings: Column) throws
-        -> (DiscretisedROI, SIMD3<Double>)
-    {
-        if let hit = cache[column] { return hit }
-        let made = try roi(case: name, column: settings)
-        cache[column] = made
-        return made
-    }
-
     static func roi(case name: String, column: Column) throws -> (DiscretisedROI, SIMD3<Double>) {
         guard let imagePath = ReferenceData.path("pyradiomics-testcases/\(name)_image.nrrd"),
               let maskPath = ReferenceData.path("pyradiomics-testcases/\(name)_label.nrrd")
@@ -81,51 +68,70 @@ final class TextureBaselineTests: XCTestCase {
         return (DiscretisedROI(size: levels.size, levels: levels.voxels), image.geometry.spacing)
     }
 
-    func check(_ featureClass: TextureClass) throws {
-        let file = "pyradiomics-testcases/baseline/baseline_\(featureClass.rawValue).csv"
-        guard let path = ReferenceData.path(file) else { throw XCTSkip("\(file) absent") }
-        let table = try CSVTable.read(path: path)
+    /// Every texture class for every baseline column of one case: each column's ROI is built
+    /// once and all five classes are checked on it.
+    func check(case name: String) throws {
+        var tables: [TextureClass: CSVTable] = [:]
+        var columns: [String] = []
+        for featureClass in TextureClass.allCases {
+            let file = "pyradiomics-testcases/baseline/baseline_\(featureClass.rawValue).csv"
+            guard let path = ReferenceData.path(file) else { throw XCTSkip("\(file) absent") }
+            let table = try CSVTable.read(path: path)
+            tables[featureClass] = table
+            for column in table.header.dropFirst() where column.hasPrefix(name)
+                && !columns.contains(column) { columns.append(column) }
+        }
         var checked = 0
-        for column in table.header.dropFirst() {
-            guard let name = Self.cases.first(where: { column.hasPrefix($0) }) else { continue }
-            let suffix = String(column.dropFirst(name.count))
-            var settings = Column(suffix: suffix)
-            let (roi, spacing) = try Self.cachedROI(column: column, case: name,
-                                                   settings: settings)
+        for column in columns {
+            var settings = Column(suffix: String(column.dropFirst(name.count)))
+            let (roi, spacing) = try Self.roi(case: name, column: settings)
             settings.texture.spacing = spacing
-            let start = Date()
-            let result = try textureFeatureSet(featureClass, roi: roi, settings: settings.texture)
-            let seconds = Date().timeIntervalSince(start)
-            let index = try table.columnIndex(column)
-            var expected: [String: Double] = [:]
-            let prefix = "original_\(featureClass.rawValue)_"
-            for row in table.rows where row[0].hasPrefix(prefix) {
-                expected[String(row[0].dropFirst(prefix.count))] = Double(row[index])
-            }
-            XCTAssertEqual(Set(expected.keys), Set(result.features.map(\.name)), column)
-            for (feature, value) in result.features {
-                guard let reference = expected[feature] else { continue }
-                // One grey level: PyRadiomics reports entropies as -log2(1 + eps) = -3.2e-16;
-                // petrad reports exactly 0 (issue 3: no negative entropy).
-                if feature.hasSuffix("Entropy") && reference < 0 && reference > -1e-15 {
-                    XCTAssertEqual(value, 0, "\(column) \(featureClass.rawValue) \(feature)")
-                    checked += 1
+            for featureClass in TextureClass.allCases {
+                guard let table = tables[featureClass], table.header.contains(column) else {
                     continue
                 }
-                let tolerance = reference == 0 ? 1e-6 : 1e-6 * abs(reference)
-                XCTAssertEqual(value, reference, accuracy: tolerance,
-                               "\(column) \(featureClass.rawValue) \(feature)")
-                checked += 1
+                checked += try compare(featureClass, column: column, table: table, roi: roi,
+                                       settings: settings.texture)
             }
-            print("texture \(featureClass.rawValue) \(column): ng \(roi.ng), "
-                  + String(format: "%.3f s", seconds))
         }
         XCTAssertGreaterThan(checked, 0)
     }
 
-    func testGLCMMatchesPyRadiomicsBaseline() throws { try check(.glcm) }
-    func testGLRLMMatchesPyRadiomicsBaseline() throws { try check(.glrlm) }
-    func testGLSZMMatchesPyRadiomicsBaseline() throws { try check(.glszm) }
-    func testGLDMMatchesPyRadiomicsBaseline() throws { try check(.gldm) }
-    func testNGTDMMatchesPyRadiomicsBaseline() throws { try check(.ngtdm) }
+    /// Compares one class on one column; returns the number of values checked.
+    func compare(_ featureClass: TextureClass, column: String, table: CSVTable,
+                 roi: DiscretisedROI, settings: TextureSettings) throws -> Int {
+        let start = Date()
+        let result = try textureFeatureSet(featureClass, roi: roi, settings: settings)
+        let seconds = Date().timeIntervalSince(start)
+        let index = try table.columnIndex(column)
+        var expected: [String: Double] = [:]
+        let prefix = "original_\(featureClass.rawValue)_"
+        for row in table.rows where row[0].hasPrefix(prefix) {
+            expected[String(row[0].dropFirst(prefix.count))] = Double(row[index])
+        }
+        XCTAssertEqual(Set(expected.keys), Set(result.features.map(\.name)), column)
+        var checked = 0
+        for (feature, value) in result.features {
+            guard let reference = expected[feature] else { continue }
+            let label = "\(column) \(featureClass.rawValue) \(feature)"
+            // One grey level: PyRadiomics reports entropies as -log2(1 + eps) = -3.2e-16;
+            // petrad reports exactly 0 (issue 3: no negative entropy).
+            if feature.hasSuffix("Entropy") && reference < 0 && reference > -1e-15 {
+                XCTAssertEqual(value, 0, label)
+            } else {
+                let tolerance = reference == 0 ? 1e-6 : 1e-6 * abs(reference)
+                XCTAssertEqual(value, reference, accuracy: tolerance, label)
+            }
+            checked += 1
+        }
+        print("texture \(featureClass.rawValue) \(column): ng \(roi.ng), "
+              + String(format: "%.3f s", seconds))
+        return checked
+    }
+
+    func testBrain1EveryTextureValueMatchesBaseline() throws { try check(case: "brain1") }
+    func testBrain2EveryTextureValueMatchesBaseline() throws { try check(case: "brain2") }
+    func testBreast1EveryTextureValueMatchesBaseline() throws { try check(case: "breast1") }
+    func testLung1EveryTextureValueMatchesBaseline() throws { try check(case: "lung1") }
+    func testLung2EveryTextureValueMatchesBaseline() throws { try check(case: "lung2") }
 }
