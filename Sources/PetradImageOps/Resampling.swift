@@ -4,36 +4,6 @@ import Foundation
 /// (`imageoperations.resampleImage`, settings `resampledPixelSpacing`, `interpolator`,
 /// `padDistance`), with SimpleITK's `ResampleImageFilter` arithmetic underneath.
 public enum Resampling {
-    /// The scalar type a resampled image is written in. PyRadiomics asks SimpleITK for the input
-    /// image's own pixel type, so an int16 CT resampled with B-splines is truncated back to
-    /// integers (toward zero, clamped to the type's range), and a float32 image is rounded to
-    /// float. Images that went through `normalize` are float64 (SimpleITK's `Normalize` output).
-    public enum OutputScalar: String, Sendable, CaseIterable {
-        case uint8, int8, uint16, int16, uint32, int32, uint64, int64, float32, float64
-
-        /// `itk::ResampleImageFilter::CastPixelWithBoundsChecking`: clamp to the type's range,
-        /// then convert (integers truncate toward zero; float32 rounds to nearest).
-        @inline(__always)
-        public func cast(_ value: Double) -> Double {
-            let range: (Double, Double)
-            switch self {
-            case .float64: return value
-            case .float32: return Double(Float(value))
-            case .uint8: range = (0, 255)
-            case .int8: range = (-128, 127)
-            case .uint16: range = (0, 65535)
-            case .int16: range = (-32768, 32767)
-            case .uint32: range = (0, 4_294_967_295)
-            case .int32: range = (-2_147_483_648, 2_147_483_647)
-            case .uint64: range = (0, Double(UInt64.max))
-            case .int64: range = (Double(Int64.min), Double(Int64.max))
-            }
-            if value <= range.0 { return range.0 }
-            if value >= range.1 { return range.1 }
-            return value.rounded(.towardZero)
-        }
-    }
-
     /// The grid PyRadiomics resamples onto: mask direction, spacing `spacing` (0 keeps the
     /// mask's spacing on that axis; an axis on which the ROI spans one voxel keeps it too), and
     /// the part of the mask's extent covering the ROI bounding box plus `padDistance` new voxels.
@@ -102,11 +72,14 @@ public enum Resampling {
     ///   - spacing: `resampledPixelSpacing` in mm, 0 = keep the mask's spacing on that axis.
     ///   - interpolator: `interpolator` (PyRadiomics default `.bSpline`).
     ///   - padDistance: `padDistance` (PyRadiomics default 5), in new voxels.
-    ///   - outputScalar: the image's pixel type (see `OutputScalar`); default float64.
+    ///   - outputType: the image's pixel type as read from its file. PyRadiomics asks SimpleITK
+    ///     for the input's own pixel type, so an int16 CT resampled with B-splines is truncated
+    ///     back to integers (see `ScalarType.itkResampleCast`). Images that went through
+    ///     `normalize` are float64 (SimpleITK's `Normalize` output), the default.
     /// - Throws: `InputError` as `grid(...)`.
     public static func resample(image: ImageVolume, mask: Volume<UInt8>, spacing: SIMD3<Double>,
                                 interpolator: Interpolator, padDistance: Int,
-                                outputScalar: OutputScalar = .float64) throws
+                                outputType: ScalarType = .float64) throws
         -> (image: ImageVolume, mask: Volume<UInt8>)
     {
         guard let target = try grid(image: image.geometry, mask: mask, spacing: spacing,
@@ -115,7 +88,7 @@ public enum Resampling {
             return try Cropping.crop(image: image, mask: moved, padDistance: padDistance)
         }
         let newImage = resample(image, onto: target, interpolator: interpolator,
-                                outputScalar: outputScalar)
+                                outputType: outputType)
         let newMask = resample(mask, onto: target)
         return (newImage, newMask)
     }
@@ -124,7 +97,7 @@ public enum Resampling {
     /// mapped to a continuous index of `image` (per scan line, interpolated between the line's
     /// two ends as ITK's linear fast path does) and interpolated; outside gets `defaultValue`.
     public static func resample(_ image: ImageVolume, onto target: Geometry,
-                                interpolator: Interpolator, outputScalar: OutputScalar = .float64,
+                                interpolator: Interpolator, outputType: ScalarType = .float64,
                                 defaultValue: Double = 0) -> ImageVolume {
         let coefficients = interpolator == .bSpline ? BSplineCoefficients(volume: image) : nil
         let size = image.size
@@ -139,7 +112,7 @@ public enum Resampling {
             case .bSpline:
                 value = coefficients!.evaluate(at: x)
             }
-            return outputScalar.cast(value)
+            return outputType.itkResampleCast(value)
         }
         return ImageVolume(geometry: target, voxels: out)
     }
@@ -222,5 +195,31 @@ public enum Resampling {
             }
         }
         return (box.lower, size)
+    }
+}
+
+extension ScalarType {
+    /// A resampled value written in this type as `itk::ResampleImageFilter` writes it
+    /// (`CastPixelWithBoundsChecking`): clamped to the type's range, then converted; integer
+    /// types truncate toward zero (an interpolated 99.97 in an int16 image becomes 99), float32
+    /// rounds to the nearest float, float64 is unchanged.
+    @inline(__always)
+    public func itkResampleCast(_ value: Double) -> Double {
+        let range: (Double, Double)
+        switch self {
+        case .float64: return value
+        case .float32: return Double(Float(value))
+        case .uint8: range = (0, 255)
+        case .int8: range = (-128, 127)
+        case .uint16: range = (0, 65535)
+        case .int16: range = (-32768, 32767)
+        case .uint32: range = (0, 4_294_967_295)
+        case .int32: range = (-2_147_483_648, 2_147_483_647)
+        case .uint64: range = (0, Double(UInt64.max))
+        case .int64: range = (Double(Int64.min), Double(Int64.max))
+        }
+        if value <= range.0 { return range.0 }
+        if value >= range.1 { return range.1 }
+        return value.rounded(.towardZero)
     }
 }

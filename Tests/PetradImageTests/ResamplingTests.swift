@@ -58,7 +58,7 @@ final class ResamplingTests: XCTestCase {
             mask: Self.mask(reference.mask, direction: reference.direction),
             spacing: reference.spacing, interpolator: interpolator,
             padDistance: reference.padDistance,
-            outputScalar: reference.float64 ? .float64 : .int16)
+            outputType: reference.float64 ? .float64 : .int16)
         XCTAssertEqual(image.size, reference.outSize, "size", file: file, line: line)
         XCTAssertEqual(image.geometry.spacing, reference.outSpacing, "spacing", file: file, line: line)
         XCTAssertEqual(image.geometry.direction, reference.direction, file: file, line: line)
