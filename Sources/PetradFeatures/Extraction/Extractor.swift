@@ -292,8 +292,8 @@ public struct Extractor: Sendable {
         row.append("diagnostics_Mask-\(prefix)_Size", text: tuple(grid.size))
         row.append("diagnostics_Mask-\(prefix)_BoundingBox",
                    text: "(" + roi.boundingBox.map(String.init).joined(separator: ", ") + ")")
-        row.append("diagnostics_Mask-\(prefix)_VoxelNum", Double(roi.voxelCount))
-        row.append("diagnostics_Mask-\(prefix)_VolumeNum", Double(roi.componentCount))
+        row.append("diagnostics_Mask-\(prefix)_VoxelNum", .integer(roi.voxelCount))
+        row.append("diagnostics_Mask-\(prefix)_VolumeNum", .integer(roi.componentCount))
         row.append("diagnostics_Mask-\(prefix)_CenterOfMassIndex", text: tuple(roi.centerOfMassIndex))
         row.append("diagnostics_Mask-\(prefix)_CenterOfMass", text: tuple(roi.centerOfMass))
         if let values {
