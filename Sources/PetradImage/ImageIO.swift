@@ -72,8 +72,10 @@ public enum ImageIO {
         if lower.hasSuffix(".nii") || lower.hasSuffix(".nii.gz") { return .nifti1 }
         if data.starts(with: Array("NRRD".utf8)) { return .nrrd }
         if isGzip(data) || data.count >= 348 { return .nifti1 }
-        throw InputError(file: path, field: "file name", value: (path as NSString).lastPathComponent,
-                         "is neither NRRD (.nrrd) nor NIfTI (.nii, .nii.gz); convert the image to one of these.")
+        throw InputError(file: path, field: "file name",
+                         value: (path as NSString).lastPathComponent,
+                         "is neither NRRD (.nrrd) nor NIfTI (.nii, .nii.gz); convert the image "
+                         + "to one of these.")
     }
 
     static func fileData(_ path: String) throws -> Data {
@@ -93,15 +95,16 @@ public enum ImageIO {
 func checkedCounts(size: [Int], type: ScalarType, file: String, field: String) throws
     -> (voxels: Int, bytes: Int)
 {
+    let declared = size.map(String.init).joined(separator: " ")
     var voxels = 1
     for n in size {
         guard n >= 1 else {
-            throw InputError(file: file, field: field, value: size.map(String.init).joined(separator: " "),
+            throw InputError(file: file, field: field, value: declared,
                              "every size must be at least 1; the header is damaged.")
         }
         let (product, overflow) = voxels.multipliedReportingOverflow(by: n)
         guard !overflow, product <= 1 << 40 else {
-            throw InputError(file: file, field: field, value: size.map(String.init).joined(separator: " "),
+            throw InputError(file: file, field: field, value: declared,
                              "declares more voxels than any image can hold; the header is damaged.")
         }
         voxels = product
@@ -117,9 +120,9 @@ func decodeRaw(_ data: Data, offset: Int, count: Int, type: ScalarType, bigEndia
     let available = max(data.count - offset, 0)
     guard offset >= 0, available >= needed else {
         throw InputError(file: file, field: field, value: declared,
-                         "declares \(count) voxels of \(type.rawValue) (\(needed) bytes) but the file "
-                         + "holds only \(available) bytes of voxel data; the file is truncated or the "
-                         + "header is wrong.")
+                         "declares \(count) voxels of \(type.rawValue) (\(needed) bytes) but "
+                         + "the file holds only \(available) bytes of voxel data; the file is "
+                         + "truncated or the header is wrong.")
     }
     return data.withUnsafeBytes { raw in
         decodeVoxels(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + needed)]), type: type,

@@ -169,7 +169,9 @@ public struct GeometryDifference: Sendable, Equatable {
             "(" + (0..<3).map { short(v[$0]) }.joined(separator: ", ") + ")"
         }
         var parts: [String] = []
-        if size != SIMD3(0, 0, 0) { parts.append("size differs by (\(size.x), \(size.y), \(size.z)) voxels") }
+        if size != SIMD3(0, 0, 0) {
+            parts.append("size differs by (\(size.x), \(size.y), \(size.z)) voxels")
+        }
         if (0..<3).contains(where: { origin[$0] != 0 }) {
             parts.append("origin differs by \(triple(origin)) mm")
         }
@@ -179,7 +181,8 @@ public struct GeometryDifference: Sendable, Equatable {
         if direction != 0 { parts.append("direction cosines differ by up to \(short(direction))") }
         if parts.isEmpty { return "identical grids" }
         return parts.joined(separator: "; ")
-            + " (tolerance \(short(coordinateTolerance)) mm, direction \(short(directionTolerance)))"
+            + " (tolerance \(short(coordinateTolerance)) mm, direction "
+            + "\(short(directionTolerance)))"
     }
 }
 
@@ -271,7 +274,8 @@ public enum MaskLoader {
             throw InputError(file: file, field: "minimumROIDimensions",
                              value: "\(settings.minimumROIDimensions)",
                              "the ROI (label \(settings.label)) is a single voxel; features "
-                             + "cannot be extracted from it (set minimumROIDimensions to 0 to allow it).")
+                             + "cannot be extracted from it (set minimumROIDimensions to 0 to "
+                             + "allow it).")
         }
         if dimensions < settings.minimumROIDimensions {
             throw InputError(file: file, field: "minimumROIDimensions",
@@ -305,9 +309,10 @@ public enum MaskLoader {
         let source = mask.geometry
         // Affine map target index -> source continuous index: c = base + i*ax + j*ay + k*az.
         let base = source.continuousIndex(ofPoint: target.physicalPoint(ofIndex: .zero))
-        let ax = source.continuousIndex(ofPoint: target.physicalPoint(ofIndex: SIMD3(1, 0, 0))) - base
-        let ay = source.continuousIndex(ofPoint: target.physicalPoint(ofIndex: SIMD3(0, 1, 0))) - base
-        let az = source.continuousIndex(ofPoint: target.physicalPoint(ofIndex: SIMD3(0, 0, 1))) - base
+        func step(_ unit: SIMD3<Double>) -> SIMD3<Double> {
+            source.continuousIndex(ofPoint: target.physicalPoint(ofIndex: unit)) - base
+        }
+        let ax = step(SIMD3(1, 0, 0)), ay = step(SIMD3(0, 1, 0)), az = step(SIMD3(0, 0, 1))
         let n = source.size
         var out = [UInt8](repeating: 0, count: target.count)
         mask.voxels.withUnsafeBufferPointer { v in
@@ -346,7 +351,9 @@ public enum MaskLoader {
                     guard mask.voxels[index] != 0 else { continue }
                     let c = image.continuousIndex(
                         ofPoint: g.physicalPoint(ofIndex: SIMD3(Double(x), Double(y), Double(z))))
-                    if (0..<3).contains(where: { c[$0] < -0.5 || c[$0] >= limit[$0] }) { outside += 1 }
+                    if (0..<3).contains(where: { c[$0] < -0.5 || c[$0] >= limit[$0] }) {
+                        outside += 1
+                    }
                 }
             }
         }

@@ -68,7 +68,8 @@ enum NIfTI {
         guard fields.voxOffset.isFinite, fields.voxOffset >= Double(fields.headerSize),
               fields.voxOffset < 1e15 else {
             throw InputError(file: file, field: "vox_offset", value: "\(fields.voxOffset)",
-                             "must be at least \(fields.headerSize) for a single-file NIfTI; the header is damaged.")
+                             "must be at least \(fields.headerSize) for a single-file NIfTI; "
+                             + "the header is damaged.")
         }
         let offset = Int(fields.voxOffset)
         if let reader {
@@ -121,7 +122,8 @@ enum NIfTI {
             got = try rest.withUnsafeMutableBytes { try reader.read(into: $0) }
             guard got == rest.count else {
                 throw InputError(file: file, field: "header", value: "\(348 + got) bytes",
-                                 "is shorter than a NIfTI-2 header (540 bytes); the file is truncated.")
+                                 "is shorter than a NIfTI-2 header (540 bytes); the file is "
+                                 + "truncated.")
             }
             bytes += rest
         }
@@ -154,15 +156,20 @@ enum NIfTI {
             return Int(truncatingIfNeeded: swap ? raw.byteSwapped : raw)
         }
         func float(_ offset: Int) -> Double {
-            let raw = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
+            let raw = bytes.withUnsafeBytes {
+                $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+            }
             return Double(Float(bitPattern: swap ? raw.byteSwapped : raw))
         }
         func double(_ offset: Int) -> Double {
-            let raw = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
+            let raw = bytes.withUnsafeBytes {
+                $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            }
             return Double(bitPattern: swap ? raw.byteSwapped : raw)
         }
         func text(_ offset: Int, _ length: Int) -> String {
-            String(decoding: bytes[offset..<(offset + length)].prefix(while: { $0 != 0 }), as: UTF8.self)
+            let field = bytes[offset..<(offset + length)].prefix(while: { $0 != 0 })
+            return String(decoding: field, as: UTF8.self)
         }
         if f.version == 1 {
             f.dim = (0..<8).map { int(40 + 2 * $0, Int16.self) }
@@ -219,7 +226,8 @@ enum NIfTI {
         if f.version == 1 && f.magic != "n+1" {
             let what = f.magic == "ni1" ? "a two-file NIfTI (.hdr/.img)" : "an Analyze 7.5 file"
             throw InputError(file: file, field: "magic", value: f.magic,
-                             "this is \(what), which petrad does not read; save it as a single .nii file.")
+                             "this is \(what), which petrad does not read; save it as a single "
+                             + ".nii file.")
         }
         if f.version == 2 && f.magic != "n+2" {
             throw InputError(file: file, field: "magic", value: f.magic,
@@ -453,9 +461,7 @@ enum NIfTI {
                 }
                 f32(280 + 16 * row + 12, originRAS[row])
             }
-            for (k, byte) in [UInt8(ascii: "n"), UInt8(ascii: "+"), UInt8(ascii: "1"), 0].enumerated() {
-                p[344 + k] = byte
-            }
+            for (k, byte) in Array("n+1".utf8).enumerated() { p[344 + k] = byte }
         }
         return header + encodeVoxels(values, type: type)
     }
@@ -546,7 +552,8 @@ extension ImageIO {
                            path: String) throws {
         let lower = path.lowercased()
         guard lower.hasSuffix(".nii") || lower.hasSuffix(".nii.gz") else {
-            throw InputError(file: path, field: "file name", value: (path as NSString).lastPathComponent,
+            throw InputError(file: path, field: "file name",
+                             value: (path as NSString).lastPathComponent,
                              "a NIfTI file name must end in .nii or .nii.gz.")
         }
         guard geometry.size.x <= 32767, geometry.size.y <= 32767, geometry.size.z <= 32767 else {

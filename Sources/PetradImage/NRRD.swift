@@ -15,12 +15,15 @@ enum NRRD {
         var byteSkip: Int
     }
 
-    static func read(_ data: Data, file: String) throws -> (volume: ImageVolume, header: ImageHeader) {
+    static func read(_ data: Data, file: String) throws
+        -> (volume: ImageVolume, header: ImageHeader)
+    {
         let parsed = try parseHeader(data, file: file)
         let header = parsed.header
         let type = header.scalarType
         let declared = parsed.size.map(String.init).joined(separator: " ")
-        let (count, _) = try checkedCounts(size: parsed.size, type: type, file: file, field: "sizes")
+        let (count, _) = try checkedCounts(size: parsed.size, type: type, file: file,
+                                           field: "sizes")
 
         var offset = parsed.dataOffset
         for _ in 0..<parsed.lineSkip {
@@ -69,7 +72,8 @@ enum NRRD {
 
     static func parseHeader(_ data: Data, file: String) throws -> ParsedHeader {
         guard data.starts(with: Array("NRRD000".utf8)) else {
-            throw InputError(file: file, field: "magic", value: String(decoding: data.prefix(8), as: UTF8.self),
+            throw InputError(file: file, field: "magic",
+                             value: String(decoding: data.prefix(8), as: UTF8.self),
                              "is not a NRRD file (it must start with NRRD0001 ... NRRD0005).")
         }
         // The header ends at the first empty line; cap its length so a binary file without one
@@ -115,12 +119,14 @@ enum NRRD {
                 dataOffset = data.count
             } else {
                 throw InputError(file: file, field: "header", value: "",
-                                 "has no blank line ending the header; the file is truncated or damaged.")
+                                 "has no blank line ending the header; the file is truncated "
+                                 + "or damaged.")
             }
         }
         if let detached = fields["data file"] ?? fields["datafile"] {
             throw InputError(file: file, field: "data file", value: detached,
-                             "detached NRRD data is not supported; save the image as a single .nrrd file.")
+                             "detached NRRD data is not supported; save the image as a single "
+                             + ".nrrd file.")
         }
 
         func required(_ key: String) throws -> String {
@@ -148,7 +154,8 @@ enum NRRD {
         var bigEndian = false
         if let endian = fields["endian"]?.lowercased() {
             guard endian == "little" || endian == "big" else {
-                throw InputError(file: file, field: "endian", value: endian, "must be little or big.")
+                throw InputError(file: file, field: "endian", value: endian,
+                                 "must be little or big.")
             }
             bigEndian = endian == "big"
         } else if type.byteCount > 1 && !["ascii", "text", "txt"].contains(encoding) {
@@ -230,7 +237,8 @@ enum NRRD {
             for (k, x) in vector.enumerated() { origin[k] = x }
             origin *= flip
         }
-        guard (direction.allSatisfy { $0.isFinite }), (0..<3).allSatisfy({ origin[$0].isFinite }) else {
+        guard direction.allSatisfy({ $0.isFinite }), (0..<3).allSatisfy({ origin[$0].isFinite })
+        else {
             throw InputError(file: file, field: "space origin", value: fields["space origin"] ?? "",
                              "is not finite; the header is damaged.")
         }
@@ -271,7 +279,8 @@ enum NRRD {
         case "double": return .float64
         default:
             throw InputError(file: file, field: "type", value: name,
-                             "is not a NRRD scalar type petrad reads (int8 ... uint64, float, double).")
+                             "is not a NRRD scalar type petrad reads (int8 ... uint64, float, "
+                             + "double).")
         }
     }
 
@@ -310,7 +319,8 @@ enum NRRD {
         let text = String(decoding: data[(data.startIndex + offset)...], as: UTF8.self)
         var values: [Double] = []
         values.reserveCapacity(min(count, text.utf8.count / 2 + 1))
-        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "," }) {
+        let separators: Set<Character> = [" ", "\n", "\t", "\r", "\r\n", ","]
+        for word in text.split(whereSeparator: { separators.contains($0) }) {
             guard values.count < count else { break }
             guard let value = Double(word) else {
                 throw InputError(file: file, field: "data", value: String(word),

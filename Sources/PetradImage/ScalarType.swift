@@ -50,40 +50,45 @@ func decodeVoxels(_ bytes: UnsafeRawBufferPointer, type: ScalarType, count: Int,
 }
 
 /// Encodes Doubles as little-endian voxels of `type` (values are rounded and clamped to the
-/// type's range for integer types).
+/// type's range for integer types; NaN becomes 0).
 func encodeVoxels(_ values: [Double], type: ScalarType) -> Data {
-    var data = Data(count: values.count * type.byteCount)
-    data.withUnsafeMutableBytes { (out: UnsafeMutableRawBufferPointer) in
-        func store<T: FixedWidthInteger>(_: T.Type) {
-            let low = Double(T.min), high = Double(T.max)
-            for (i, v) in values.enumerated() {
-                let clamped = v.isNaN ? 0 : min(max(v.rounded(), low), high)
-                out.storeBytes(of: T(clamped).littleEndian, toByteOffset: i * T.bitWidth / 8,
-                               as: T.self)
+    let count = values.count
+    let bytes = [UInt8](unsafeUninitializedCapacity: count * type.byteCount) { buffer, written in
+        let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
+        values.withUnsafeBufferPointer { v in
+            func store<T: FixedWidthInteger>(_: T.Type, low: Double, high: Double) {
+                storeClamped(v, into: raw.bindMemory(to: T.self, capacity: count), low: low,
+                             high: high)
+            }
+            switch type {
+            case .int8: store(Int8.self, low: -128, high: 127)
+            case .uint8: store(UInt8.self, low: 0, high: 255)
+            case .int16: store(Int16.self, low: -32768, high: 32767)
+            case .uint16: store(UInt16.self, low: 0, high: 65535)
+            case .int32: store(Int32.self, low: -2147483648, high: 2147483647)
+            case .uint32: store(UInt32.self, low: 0, high: 4294967295)
+            case .int64: store(Int64.self, low: -9.2e18, high: 9.2e18)
+            case .uint64: store(UInt64.self, low: 0, high: 1.8e19)
+            case .float32:
+                let out = raw.bindMemory(to: UInt32.self, capacity: count)
+                for i in 0..<count { out[i] = Float(v[i]).bitPattern.littleEndian }
+            case .float64:
+                let out = raw.bindMemory(to: UInt64.self, capacity: count)
+                for i in 0..<count { out[i] = v[i].bitPattern.littleEndian }
             }
         }
-        switch type {
-        case .int8: store(Int8.self)
-        case .uint8: store(UInt8.self)
-        case .int16: store(Int16.self)
-        case .uint16: store(UInt16.self)
-        case .int32: store(Int32.self)
-        case .uint32: store(UInt32.self)
-        case .int64, .uint64:
-            for (i, v) in values.enumerated() {
-                let clamped = v.isNaN ? 0 : min(max(v.rounded(), -9.2e18), 9.2e18)
-                out.storeBytes(of: Int64(clamped).littleEndian, toByteOffset: i * 8, as: Int64.self)
-            }
-        case .float32:
-            for (i, v) in values.enumerated() {
-                out.storeBytes(of: Float(v).bitPattern.littleEndian, toByteOffset: i * 4,
-                               as: UInt32.self)
-            }
-        case .float64:
-            for (i, v) in values.enumerated() {
-                out.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 8, as: UInt64.self)
-            }
-        }
+        written = count * type.byteCount
     }
-    return data
+    return Data(bytes)
+}
+
+@inline(__always)
+private func storeClamped<T: FixedWidthInteger>(_ v: UnsafeBufferPointer<Double>,
+                                                into out: UnsafeMutablePointer<T>,
+                                                low: Double, high: Double) {
+    for i in 0..<v.count {
+        let x = v[i]
+        let clamped = x.isNaN ? 0 : Swift.min(Swift.max(x.rounded(), low), high)
+        out[i] = T(clamped).littleEndian
+    }
 }

@@ -392,4 +392,29 @@ final class ImageReaderTests: XCTestCase {
             + "encoding: raw\ndata file: image.raw\n\n"
         assertInputError(try folder.write("d.nhdr", Data(text.utf8)), field: "data file")
     }
+
+    /// A big-endian NIfTI-1 (every header field and voxel byte-swapped) reads as the
+    /// little-endian original.
+    func testNIfTIBigEndianReadsLikeLittleEndian() throws {
+        let folder = try TemporaryFolder()
+        let littlePath = try niftiFile(folder, qcode: 1, scode: 1, name: "le.nii")
+        let little = try Data(contentsOf: URL(fileURLWithPath: littlePath))
+        var big = little
+        func swap(_ offset: Int, _ width: Int) {
+            for k in 0..<width { big[offset + k] = little[offset + width - 1 - k] }
+        }
+        swap(0, 4)
+        for offset in stride(from: 40, through: 54, by: 2) { swap(offset, 2) }
+        for offset in [68, 70, 72, 74, 120, 252, 254] { swap(offset, 2) }
+        for offset in stride(from: 56, through: 64, by: 4) { swap(offset, 4) }
+        for offset in stride(from: 76, through: 116, by: 4) { swap(offset, 4) }
+        for offset in stride(from: 124, through: 144, by: 4) { swap(offset, 4) }
+        for offset in stride(from: 256, through: 324, by: 4) { swap(offset, 4) }
+        for offset in stride(from: 352, to: little.count, by: 2) { swap(offset, 2) }
+        let (expected, _) = try ImageIO.read(path: littlePath)
+        let (image, _) = try ImageIO.read(path: try folder.write("be.nii", big))
+        XCTAssertEqual(image.geometry, expected.geometry)
+        XCTAssertEqual(image.voxels, expected.voxels)
+        XCTAssertEqual(image.voxels[23], 23)
+    }
 }

@@ -37,6 +37,49 @@ final class MaskTests: XCTestCase {
         }
     }
 
+    /// The single-slice labels `<case>_label_2D.nrrd` (grid 1 slice thick, origin at that slice)
+    /// with correctMask, as PyRadiomics' shape2D baseline ran them: diagnostics of the label as
+    /// loaded equal baseline_shape2D.csv (`diagnostics_Mask-original_*`, Hash included), and
+    /// resampling by physical position puts the ROI exactly on the slice of the 3D label it was
+    /// cut from (brain1 z=16, brain2 z=8, breast1 z=9, lung1 z=33, lung2 z=22; data README).
+    func testSingleSliceLabelsAreResampledOntoTheirSlice() throws {
+        guard let baseline = ReferenceData.path("pyradiomics-testcases/baseline/baseline_shape2D.csv")
+        else { throw XCTSkip("pyradiomics-testcases absent") }
+        let table = try CSVTable.read(path: baseline)
+        let folder = (baseline as NSString).deletingLastPathComponent + "/.."
+        let slices = ["brain1": 16, "brain2": 8, "breast1": 9, "lung1": 33, "lung2": 22]
+        for name in ImageReaderTests.cases {
+            let image = try ImageIO.readHeader(path: "\(folder)/\(name)_image.nrrd").geometry
+            let values = try ImageIO.readMaskValues(path: "\(folder)/\(name)_label_2D.nrrd")
+            let (mask, report) = try MaskLoader.select(
+                maskValues: values, image: image, settings: MaskSettings(correctMask: true),
+                file: name)
+            func expected(_ row: String) throws -> String {
+                try XCTUnwrap(baselineValue(table, row: "diagnostics_Mask-original_\(row)",
+                                            testCase: "\(name)_2D"), "\(name) \(row)")
+            }
+            let original = report.original
+            XCTAssertEqual(original.boundingBox.map(Double.init),
+                           tupleValues(try expected("BoundingBox")), name)
+            XCTAssertEqual(original.voxelCount, Int(try expected("VoxelNum")), name)
+            XCTAssertEqual(ImageHash.mask(values), try expected("Hash"), name)
+            let com = tupleValues(try expected("CenterOfMass"))
+            for axis in 0..<3 {
+                XCTAssertEqual(original.centerOfMass[axis], com[axis], accuracy: 1e-9, name)
+            }
+
+            XCTAssertTrue(report.wasResampled, name)
+            XCTAssertEqual(report.roiVoxelsOutsideImage, 0, name)
+            let slice = try XCTUnwrap(slices[name])
+            let label3D = try ImageIO.readMaskValues(path: "\(folder)/\(name)_label.nrrd")
+            let expectedMask = label3D.voxels.enumerated().map { i, v -> UInt8 in
+                i / (image.size.x * image.size.y) == slice && v == 1 ? 1 : 0
+            }
+            XCTAssertEqual(mask.voxels, expectedMask, name)
+            XCTAssertEqual(report.final.boundingBoxLower.z, slice, name)
+        }
+    }
+
     // MARK: Synthetic masks on a 10 x 10 x 10 grid, spacing 4 x 4 x 3 mm
 
     static let grid = Geometry(size: SIMD3(10, 10, 10), spacing: SIMD3(4, 4, 3),
@@ -281,4 +324,45 @@ final class MaskTests: XCTestCase {
 
 extension Array where Element == Int32 {
     func withVolume(_ geometry: Geometry) -> LabelVolume { Volume(geometry: geometry, voxels: self) }
+}
+
+/// `diagnostics_Image-original_Hash` / `diagnostics_Mask-original_Hash`.
+final class ImageHashTests: XCTestCase {
+    /// FIPS 180 test vectors ("abc", and the empty message).
+    func testSHA1KnownVectors() {
+        XCTAssertEqual(sha1Hex(Data("abc".utf8)), "a9993e364706816aba3e25717850c26c9cd0d89d")
+        XCTAssertEqual(sha1Hex(Data()), "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+        XCTAssertEqual(sha1Hex(Data(String(repeating: "a", count: 1_000).utf8)),
+                       "291e9a6c66994949b57ba5e650361e98fc36b1ba")
+    }
+
+    /// Every PyRadiomics test case: image and mask hashes equal the baseline's (PyRadiomics
+    /// baseline, SimpleITK Hash; the README confirms they match these files).
+    func testPyRadiomicsHashesMatchBaseline() throws {
+        guard let baseline = ReferenceData.path("pyradiomics-testcases/baseline/baseline_firstorder.csv")
+        else { throw XCTSkip("pyradiomics-testcases absent") }
+        let table = try CSVTable.read(path: baseline)
+        let folder = (baseline as NSString).deletingLastPathComponent + "/.."
+        for name in ImageReaderTests.cases {
+            let (image, header) = try ImageIO.read(path: "\(folder)/\(name)_image.nrrd")
+            let mask = try ImageIO.readMaskValues(path: "\(folder)/\(name)_label.nrrd")
+            XCTAssertEqual(ImageHash.image(image, header: header),
+                           baselineValue(table, row: "diagnostics_Image-original_Hash", testCase: name))
+            XCTAssertEqual(ImageHash.mask(mask),
+                           baselineValue(table, row: "diagnostics_Mask-original_Hash", testCase: name))
+        }
+    }
+
+    /// STS_001: SimpleITK 2.5.7 sitk.Hash gives 65db43db2f0008ce983c36d7eed18c6247826568 for the
+    /// float32 PET and aafe9dbbb20f79e59c08a51482479a1ca8a573c2 for the mask cast to UInt32.
+    func testSTS001HashesMatchSimpleITK() throws {
+        guard let folder = ReferenceData.path("pet/ibsi-sts-validation/STS_001") else {
+            throw XCTSkip("ibsi-sts-validation absent")
+        }
+        let (image, header) = try ImageIO.read(path: folder + "/pet_image.nii.gz")
+        XCTAssertEqual(ImageHash.image(image, header: header),
+                       "65db43db2f0008ce983c36d7eed18c6247826568")
+        XCTAssertEqual(ImageHash.mask(try ImageIO.readMaskValues(path: folder + "/pet_mask.nii.gz")),
+                       "aafe9dbbb20f79e59c08a51482479a1ca8a573c2")
+    }
 }
