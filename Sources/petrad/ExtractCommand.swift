@@ -5,7 +5,7 @@ import PetradFeatures
 /// `petrad extract`: PyRadiomics-identical features of one image and mask, or of a batch.
 enum ExtractCommand: Command {
     static let name = "extract"
-    static let summary = "shape and first-order features of image + mask (PyRadiomics columns)"
+    static let summary = "PyRadiomics features of image + mask, or of a batch of cases"
     static let usage = """
         usage: petrad extract IMAGE MASK [--param FILE] [--label N] [--format csv|json]
                               [--out FILE] [--quiet]
@@ -17,7 +17,9 @@ enum ExtractCommand: Command {
                         a failed case is reported and skipped, the others are written.
           --param       PyRadiomics parameter file (YAML: setting, featureClass, imageType;
                         petrad also reads convention: pyradiomics). Default: PyRadiomics'
-                        default settings (bin width 25, no resampling, every class but shape2D)
+                        default settings (bin width 25, no resampling; classes shape,
+                        firstorder, glcm, glrlm, glszm, gldm, ngtdm). Image types other than
+                        Original and the ibsi convention are not supported yet.
           --label       ROI label value in the mask (default: the parameter file's, else 1)
           --format      csv (default; one row per case) or json
           --out         write to this file (atomically) instead of standard output
