@@ -64,8 +64,12 @@ public struct Extractor: Sendable {
             row.append("diagnostics_Versions_petrad", text: petradVersion)
             row.append("diagnostics_Versions_Convention",
                        text: "PyRadiomics 3.1.4 definitions (\(settings.convention.rawValue))")
-            row.append("diagnostics_Configuration_Settings", text: settings.pyRadiomicsSettingsText)
+            var used = settings
+            used.label = label
+            row.append("diagnostics_Configuration_Settings", text: used.pyRadiomicsSettingsText)
             row.append("diagnostics_Configuration_EnabledImageTypes", text: "{'Original': {}}")
+            // Not yet: diagnostics_Image-original_Hash and Mask-original_Hash (SimpleITK's SHA1
+            // of the stored pixel buffer) need the raw bytes from PetradImage's readers.
             addImageDiagnostics(&row, image, "original")
             addMaskDiagnostics(&row, report.original, maskValues.geometry, nil, "original")
             if let corrected = report.corrected {
