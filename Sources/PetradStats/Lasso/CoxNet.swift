@@ -373,9 +373,13 @@ struct CoxNetSolver {
         let cthr = threshold * rr
         let oma = 1 - alpha
 
-        var a = [Double](repeating: 0, count: p)
-        var saved = [Double](repeating: 0, count: p)
-        var v = [Double](repeating: 0, count: p)
+        let a = UnsafeMutablePointer<Double>.allocate(capacity: p)
+        let saved = UnsafeMutablePointer<Double>.allocate(capacity: p)
+        let v = UnsafeMutablePointer<Double>.allocate(capacity: p)
+        a.initialize(repeating: 0, count: p)
+        saved.initialize(repeating: 0, count: p)
+        v.initialize(repeating: 0, count: p)
+        defer { a.deallocate(); saved.deallocate(); v.deallocate() }
         var ga = [Double](repeating: 0, count: p)
         var strong = [Bool](repeating: false, count: p)
         var isActive = [Bool](repeating: false, count: p)
@@ -386,10 +390,7 @@ struct CoxNetSolver {
         return x.withUnsafeBufferPointer { xBuffer -> Result in
             let xp = xBuffer.baseAddress!
             func dot(_ vector: UnsafePointer<Double>, _ j: Int) -> Double {
-                let column = xp + j * n
-                var s = 0.0
-                for i in 0..<n { s += vector[i] * column[i] }
-                return s
+                dotProduct(vector, xp + j * n, n)
             }
             for j in 0..<p where varies[j] { ga[j] = abs(dot(wr, j)) }
 
@@ -503,7 +504,7 @@ struct CoxNetSolver {
                 }
 
                 result.lambdas.append(lambda)
-                result.coefficients.append(contentsOf: a)
+                result.coefficients.append(contentsOf: UnsafeBufferPointer(start: a, count: p))
                 let deviance = (risk(f: f, e: e, u: u) - r0) / rr
                 result.devianceRatio.append(deviance)
                 if ilm + 1 < mnl || flmin >= 1 { continue }
@@ -515,4 +516,24 @@ struct CoxNetSolver {
             return result
         }
     }
+}
+
+/// Sum of a[i] * b[i] with four running sums (so that the compiler can use vector registers);
+/// the order of additions differs from a plain loop only in the last bits.
+@inline(__always)
+func dotProduct(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var i = 0
+    while i + 4 <= n {
+        s0 += a[i] * b[i]
+        s1 += a[i + 1] * b[i + 1]
+        s2 += a[i + 2] * b[i + 2]
+        s3 += a[i + 3] * b[i + 3]
+        i += 4
+    }
+    while i < n {
+        s0 += a[i] * b[i]
+        i += 1
+    }
+    return (s0 + s1) + (s2 + s3)
 }
