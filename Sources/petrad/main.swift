@@ -6,6 +6,9 @@ let commands: [Command.Type] = [
     KMCommand.self,
     LogRankCommand.self,
     CoxCommand.self,
+    SignatureBuildCommand.self,
+    SignatureApplyCommand.self,
+    CutoffCommand.self,
 ]
 
 func printUsage() {
