@@ -8,10 +8,11 @@ enum CutoffCommand: Command {
     static let summary = "best cutoff of a risk score (log-rank scan, Lausen-Schumacher, permutation p)"
     static let usage = """
         usage: petrad cutoff <data.csv> --time <column> --event <column> --score <column>
-                             [--min-group 0.1] [--high-share 0.10-0.20]
+                             [--min-group 0.1] [--min-size N] [--high-share 0.10-0.20]
                              [--permutations 1000] [--seed 1] [--out <scan.csv>]
 
           --min-group     each group holds at least ceil(share x n) patients
+          --min-size      or at least N patients (replaces --min-group in the scan)
           --high-share    allowed share of patients in the high-risk group (score > cutoff)
           --permutations  outcome permutations for the permutation p-value (0 = none)
           --seed          R's set.seed for the permutations
@@ -21,7 +22,8 @@ enum CutoffCommand: Command {
     static func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try ParsedArguments(
             arguments, command: name,
-            valueOptions: ["time", "event", "score", "min-group", "high-share", "permutations",
+            valueOptions: ["time", "event", "score", "min-group", "min-size", "high-share",
+                           "permutations",
                            "seed", "out"])
         guard parsed.positionals.count == 1 else {
             throw InputError(file: "petrad cutoff", field: "data.csv", "give exactly one data file")
@@ -40,6 +42,7 @@ enum CutoffCommand: Command {
 
         var settings = CutoffSettings()
         settings.minGroupProportion = try parsed.double("min-group", command: name) ?? 0.1
+        settings.minGroupSize = try parsed.int("min-size", command: name)
         settings.permutations = try parsed.int("permutations", command: name) ?? 1000
         settings.seed = try parsed.int("seed", command: name) ?? 1
         if let text = parsed.options["high-share"] {

@@ -100,4 +100,24 @@ final class CutoffSearchTests: XCTestCase {
                           "the raw p of the best cutoff is over-optimistic")
         _ = score
     }
+
+    // An absolute minimum group size replaces ceil(0.1 n): with 40 per group, the rows of
+    // signature_cutoff.csv with n_low and n_high >= 40 (R survdiff values).
+    func testAbsoluteMinimumGroupSize() throws {
+        let (score, y) = try signatureCohort()
+        var settings = CutoffSettings()
+        settings.minGroupSize = 40
+        settings.permutations = 0
+        let result = try CutoffSearch.run(score: score, outcome: y, settings: settings)
+        let table = try LassoTestData.table("signature_cutoff.csv")
+        let nLow = try LassoTestData.doubles(table, "n_low")
+        let nHigh = try LassoTestData.doubles(table, "n_high")
+        let chisq = try LassoTestData.doubles(table, "chisq")
+        let kept = nLow.indices.filter { nLow[$0] >= 40 && nHigh[$0] >= 40 }
+        XCTAssertEqual(result.minimumGroupSize, 40)
+        XCTAssertEqual(result.rows.count, kept.count)
+        for (row, i) in zip(result.rows, kept) {
+            XCTAssertEqual(row.chiSquare, chisq[i], accuracy: 1e-9 * chisq[i])
+        }
+    }
 }

@@ -68,6 +68,15 @@ final class LassoCrossValidationTests: XCTestCase {
         XCTAssertEqual(random.uniform(), 0.5728533633519, accuracy: 1e-12)
     }
 
+    // cv.glmnet draws foldid = sample(rep(seq(nfolds), length = N)); with set.seed(42) that is
+    // repeat 1 of foldid.csv, so the seeded run gives cv_summary.csv's lambda.min (index 19).
+    func testSeededRandomFoldsAreCvGlmnetsDraw() throws {
+        let cohort = try LassoTestData.cohort()
+        let cv = try CoxNetCrossValidation.run(cohort.x, cohort.y, folds: 10, seed: 42)
+        XCTAssertEqual(cv.foldIDs, try LassoTestData.foldIDs()[0])
+        XCTAssertEqual(cv.indexMin + 1, 19)
+    }
+
     func testFewerThanThreeFoldsIsRefused() throws {
         let cohort = try LassoTestData.cohort()
         let folds = (0..<cohort.x.rowCount).map { $0 % 2 + 1 }

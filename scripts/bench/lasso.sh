@@ -17,7 +17,7 @@ repeats="${REPEATS:-100}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-swift build -c release --product petrad >/dev/null
+swift build -c release --product petrad > "$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 petrad="$(swift build -c release --show-bin-path)/petrad"
 
 # The saved folds of the first $repeats repeats.

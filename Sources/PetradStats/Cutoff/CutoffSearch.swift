@@ -4,6 +4,9 @@ import Foundation
 public struct CutoffSettings: Sendable, Equatable, Codable {
     /// Each group must hold at least ceil(minGroupProportion x n) patients (study: 0.1).
     public var minGroupProportion: Double = 0.1
+    /// An absolute minimum group size; when set it replaces ceil(minGroupProportion x n) in
+    /// the scan (maxstat's range still uses minGroupProportion).
+    public var minGroupSize: Int? = nil
     /// Optional bounds on the share of patients in the high-risk group (score > cutoff); the
     /// study used 0.10...0.20. nil = any share the group sizes allow.
     public var highRiskShareMin: Double? = nil
@@ -83,7 +86,8 @@ public enum CutoffSearch {
                              value: formatNumber(settings.minGroupProportion),
                              "the minimum group share must be between 0 and 0.5")
         }
-        let minimum = max(1, Int((settings.minGroupProportion * Double(n)).rounded(.up)))
+        let minimum = max(1, settings.minGroupSize
+                            ?? Int((settings.minGroupProportion * Double(n)).rounded(.up)))
         let values = Array(Set(score)).sorted()
         var cutoffs: [Double] = []
         for c in values {
@@ -120,17 +124,34 @@ public enum CutoffSearch {
         if settings.permutations > 0 {
             let observed = rows[chosen].chiSquare
             let admissibleCutoffs = zip(cutoffs, admissible).filter { $0.1 }.map { $0.0 }
+            // Draw every permutation first (one seeded stream), then search them in parallel.
             var random = RRandom(seed: settings.seed)
-            var atLeast = 0
-            for _ in 0..<settings.permutations {
-                let order = random.permutation(n)
-                let permuted = y.selecting(order)
-                var best = -Double.infinity
-                for c in admissibleCutoffs {
-                    best = max(best, try row(cutoff: c, score: score, outcome: permuted).chiSquare)
+            let orders = (0..<settings.permutations).map { _ in random.permutation(n) }
+            var exceed = [Bool](repeating: false, count: orders.count)
+            var failure: Error? = nil
+            let lock = NSLock()
+            let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, orders.count))
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for b in stride(from: worker, to: orders.count, by: workers) {
+                    do {
+                        let permuted = y.selecting(orders[b])
+                        var best = -Double.infinity
+                        for c in admissibleCutoffs {
+                            let tested = try row(cutoff: c, score: score, outcome: permuted)
+                            best = max(best, tested.chiSquare)
+                        }
+                        lock.lock()
+                        exceed[b] = best >= observed
+                        lock.unlock()
+                    } catch {
+                        lock.lock()
+                        failure = error
+                        lock.unlock()
+                    }
                 }
-                if best >= observed { atLeast += 1 }
             }
+            if let failure { throw failure }
+            let atLeast = exceed.filter { $0 }.count
             permutationP = Double(1 + atLeast) / Double(1 + settings.permutations)
         }
         return CutoffSearchResult(settings: settings, rows: rows, minimumGroupSize: minimum,

@@ -135,6 +135,16 @@ public struct CoxNetCrossValidation: Sendable {
                                      foldLambdaCounts: foldCounts, foldEnds: foldEnds)
     }
 
+    /// Cross-validates with `folds` random folds drawn as cv.glmnet draws them after R's
+    /// `set.seed(seed)`: `sample(rep(1:folds, length.out = n))`.
+    public static func run(_ x: FeatureMatrix, _ y: TimeToEvent,
+                           settings: CoxNetSettings = CoxNetSettings(), folds: Int = 10,
+                           seed: Int) throws -> CoxNetCrossValidation {
+        var random = RRandom(seed: seed)
+        return try run(x, y, settings: settings,
+                       foldIDs: random.folds(count: x.rowCount, folds: folds))
+    }
+
     /// glmnet's getOptcv: the first (largest-lambda) index with the minimum cvm, and the first
     /// index whose cvm is at most cvm + cvsd there. NaN cvm values are skipped.
     static func selectLambdas(cvm: [Double], cvsd: [Double]) -> (Int, Int) {
