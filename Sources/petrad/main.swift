@@ -10,6 +10,9 @@ let commands: [Command.Type] = [
     HarmoniseCommand.self,
     SMOTECommand.self,
     SegmentCommand.self,
+    SignatureBuildCommand.self,
+    SignatureApplyCommand.self,
+    CutoffCommand.self,
 ]
 
 func printUsage() {
