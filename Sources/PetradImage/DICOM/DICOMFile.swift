@@ -192,6 +192,9 @@ public enum DICOMWriter {
     /// Writes `elements` and, when given, 16-bit signed pixels of `rows` x `columns`.
     public static func write(path: String, elements: [Element], pixels: [Int16]? = nil,
                              rows: Int = 0, columns: Int = 0) throws {
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+            withIntermediateDirectories: true)
         var message = [CChar](repeating: 0, count: 512)
         let tags = elements.map(\.tag)
         let vrs = elements.map { strdup($0.vr) }
