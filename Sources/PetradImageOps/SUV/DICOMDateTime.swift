@@ -1,7 +1,7 @@
 import Foundation
 import PetradImage
 
-/// A DICOM date-time as seconds since 0001-01-01 00:00 (proleptic Gregorian, no time zone:
+/// A DICOM date-time as seconds since 2000-01-01 00:00 (proleptic Gregorian, no time zone:
 /// a DT offset such as "+0100" is ignored, since PET series keep every time in one zone).
 public struct DICOMDateTime: Comparable, Sendable, CustomStringConvertible {
     public var seconds: Double
@@ -16,8 +16,10 @@ public struct DICOMDateTime: Comparable, Sendable, CustomStringConvertible {
               let month = Int(digits.dropFirst(4).prefix(2)), let day = Int(digits.suffix(2)),
               (1...12).contains(month), (1...31).contains(day),
               let timeOfDay = DICOMDateTime.timeOfDay(time) else { return nil }
-        seconds = Double(DICOMDateTime.days(year: year, month: month, day: day)) * 86400
-            + timeOfDay
+        // Days from 2000-01-01 keep microseconds exact in a Double for centuries around it.
+        let days = DICOMDateTime.days(year: year, month: month, day: day)
+            - DICOMDateTime.days(year: 2000, month: 1, day: 1)
+        seconds = Double(days) * 86400 + timeOfDay
     }
 
     /// From a DT ("YYYYMMDDHHMMSS.FFFFFF&ZZXX").
@@ -52,14 +54,14 @@ public struct DICOMDateTime: Comparable, Sendable, CustomStringConvertible {
         return Double(h * 3600 + m * 60 + s) + fraction
     }
 
-    /// Days from 0001-01-01 (Howard Hinnant's days-from-civil, shifted).
+    /// Days from 1970-01-01 (Howard Hinnant's days-from-civil).
     static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
         let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe
+        return era * 146097 + doe - 719468
     }
 
     public static func < (a: DICOMDateTime, b: DICOMDateTime) -> Bool { a.seconds < b.seconds }
@@ -69,7 +71,7 @@ public struct DICOMDateTime: Comparable, Sendable, CustomStringConvertible {
         let dayNumber = Int((seconds / 86400).rounded(.down))
         var rest = seconds - Double(dayNumber) * 86400
         // civil-from-days
-        let z = dayNumber
+        let z = dayNumber + DICOMDateTime.days(year: 2000, month: 1, day: 1) + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097
         let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365

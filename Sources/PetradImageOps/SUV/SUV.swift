@@ -28,12 +28,21 @@ public enum SUVReferenceTimeRule: String, Sendable, CaseIterable {
 
 /// Options of the SUV conversion.
 public struct SUVOptions: Sendable {
+    /// Unit of RadionuclideTotalDose: by magnitude (below 1e5 it is MBq, else Bq; the
+    /// decision is noted), or as given.
+    public enum DoseUnit: String, Sendable, CaseIterable {
+        case automatic = "auto", becquerel = "Bq", megabecquerel = "MBq"
+    }
+
     public var normalisation: SUVNormalisation
     public var referenceTimeRule: SUVReferenceTimeRule
+    public var doseUnit: DoseUnit
     public init(normalisation: SUVNormalisation = .bodyWeight,
-                referenceTimeRule: SUVReferenceTimeRule = .earliestAcquisition) {
+                referenceTimeRule: SUVReferenceTimeRule = .earliestAcquisition,
+                doseUnit: DoseUnit = .automatic) {
         self.normalisation = normalisation
         self.referenceTimeRule = referenceTimeRule
+        self.doseUnit = doseUnit
     }
 }
 
@@ -246,11 +255,17 @@ public enum SUV {
                              "a positive injected dose is needed for SUV")
         }
         // The dose unit is not coded: below 1e5 it can only be MBq (a PET dose is >= 1e7 Bq).
-        if dose < 1e5 {
+        switch options.doseUnit {
+        case .automatic where dose < 1e5:
             notes.append("RadionuclideTotalDose \(formatNumber(dose)) read as MBq (below 1e5)")
             dose *= 1e6
-        } else {
-            notes.append("RadionuclideTotalDose \(formatNumber(dose)) read as Bq")
+        case .automatic:
+            notes.append("RadionuclideTotalDose \(formatNumber(dose)) read as Bq (1e5 or more)")
+        case .becquerel:
+            notes.append("RadionuclideTotalDose \(formatNumber(dose)) read as Bq (as asked)")
+        case .megabecquerel:
+            notes.append("RadionuclideTotalDose \(formatNumber(dose)) read as MBq (as asked)")
+            dose *= 1e6
         }
         let weightG = weightKg * 1000
         guard let decayCorrection = value("DecayCorrection")?.uppercased() else {
@@ -388,9 +403,10 @@ public enum SUV {
             throw InputError(file: file, field: "RadiopharmaceuticalStartTime", value: time,
                              "could not be combined with SeriesDate \(date)")
         }
-        let seriesTime = DICOMDateTime(date: date, time: first["SeriesTime"] ?? "")
-        let acquisitionTime = DICOMDateTime(date: first["AcquisitionDate"] ?? date,
-                                            time: first["AcquisitionTime"] ?? "")
+        let seriesTime = read("SeriesTime").flatMap { DICOMDateTime(date: date, time: $0) }
+        let acquisitionTime = read("AcquisitionTime").flatMap {
+            DICOMDateTime(date: first["AcquisitionDate"] ?? date, time: $0)
+        }
         if let scan = [seriesTime, acquisitionTime].compactMap({ $0 }).min(), t > scan {
             t.seconds -= 86400
             notes.append("RadiopharmaceuticalStartTime \(time) is after the scan: injection "
