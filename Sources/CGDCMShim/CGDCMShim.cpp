@@ -6,6 +6,7 @@
 #include <gdcmReader.h>
 #include <gdcmSequenceOfItems.h>
 #include <gdcmStringFilter.h>
+#include <gdcmTrace.h>
 #include <gdcmWriter.h>
 
 #include <cstdlib>
@@ -32,6 +33,9 @@ static gdcm::Tag tagOf(uint32_t value) {
 
 extern "C" PetradDicomFile *petrad_dicom_open(const char *path, int withPixels,
                                               char *message, int messageCapacity) {
+    // GDCM's own warnings go to stderr per file; petrad reports problems itself.
+    gdcm::Trace::WarningOff();
+    gdcm::Trace::DebugOff();
     auto file = std::make_unique<PetradDicomFile>();
     if (withPixels) {
         auto imageReader = std::make_unique<gdcm::ImageReader>();

@@ -8,6 +8,8 @@ let commands: [Command.Type] = [
     CoxCommand.self,
     HarmoniseCommand.self,
     SMOTECommand.self,
+    ConvertCommand.self,
+    DICOMInfoCommand.self,
 ]
 
 func printUsage() {
