@@ -139,4 +139,18 @@ final class DICOMSeriesTests: XCTestCase {
         XCTAssertTrue(series.sliceSpacing.uneven)
         XCTAssertEqual(Set(series.slices.map(\.rescaleSlope)).count, 267)
     }
+
+    /// An RLE Lossless PET slice (Tests/Fixtures/DICOM/pet_rle.dcm, made by
+    /// scripts/reference/make_rle_fixture.py with pydicom 3.0.2) is decoded by GDCM: stored
+    /// -300, -1, 0 ... 9 with slope 2.5 and intercept 10 give -740, 7.5, 10, ... 32.5. The
+    /// folder also holds a SEG; the PET series is chosen.
+    func testCompressedTransferSyntaxDecodedByGDCM() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/DICOM").path
+        let series = try DICOMSeriesReader.read(folder: folder)
+        XCTAssertEqual(series.summary.modality, "PT")
+        let stored: [Double] = [-300, -1] + (0..<10).map(Double.init)
+        XCTAssertEqual(series.image.voxels, stored.map { $0 * 2.5 + 10 })
+        XCTAssertEqual(series.image.geometry.size, SIMD3(4, 3, 1))
+    }
 }

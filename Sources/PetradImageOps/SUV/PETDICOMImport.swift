@@ -41,12 +41,27 @@ public struct PETDICOMImport: Sendable {
                                     options: options)
         guard let roi else { return result }
 
+        let positions = series.sliceSpacing.gaps.isEmpty
+            ? series.slices.map(\.normalPosition) : nil
+        if rtstruct == nil, let (segPath, number) = findSegment(found, label: roi) {
+            // A DICOM SEG segment of that label stands in for an RTSTRUCT ROI.
+            let seg = try DICOMSegmentation(path: segPath)
+            let labels = seg.labelMap(onto: regular.geometry, slicePositions: positions).labels
+            let mask = Volume<UInt8>(geometry: regular.geometry,
+                                     voxels: labels.voxels.map { $0 == number ? 1 : 0 })
+            if mask.voxels.allSatisfy({ $0 == 0 }) {
+                throw InputError(file: segPath, field: "SegmentLabel", value: roi,
+                                 "no voxel of the image lies in this segment")
+            }
+            result.mask = mask
+            result.roiName = roi
+            result.roiFile = segPath
+            return result
+        }
         let path = try rtstruct ?? findStructureSet(found, containing: roi, folder: folder,
                                                      frameOfReference: summary.frameOfReferenceUID)
         let structure = try RTStructure(path: path)
         let contours = try structure.roi(named: roi)
-        let positions = series.sliceSpacing.gaps.isEmpty
-            ? series.slices.map(\.normalPosition) : nil
         let raster = ContourRasterizer.rasterize(contours, onto: regular.geometry,
                                                  slicePositions: positions)
         if raster.mask.voxels.allSatisfy({ $0 == 0 }) {
@@ -59,6 +74,26 @@ public struct PETDICOMImport: Sendable {
         result.roiFile = path
         result.roiContoursOffGrid = raster.contoursOffGrid
         return result
+    }
+
+    /// The SEG file and segment number whose SegmentLabel is `label` (case-insensitive).
+    static func findSegment(_ found: [DICOMSeriesSummary], label: String)
+        -> (path: String, number: Int32)? {
+        for summary in found where summary.modality == "SEG" {
+            for path in summary.files {
+                guard let file = try? DICOMFile(path: path) else { continue }
+                for i in 0..<file.itemCount(DICOMTag.segmentSequence) {
+                    let name = file.string(DICOMTag.segmentSequence, UInt32(i),
+                                           DICOMTag.segmentLabel) ?? ""
+                    if name.lowercased() == label.lowercased(),
+                       let number = file.double(DICOMTag.segmentSequence, UInt32(i),
+                                                DICOMTag.segmentNumber) {
+                        return (path, Int32(number))
+                    }
+                }
+            }
+        }
+        return nil
     }
 
     /// The RTSTRUCT file of the folder that holds `roi`, preferring one on `frameOfReference`.
