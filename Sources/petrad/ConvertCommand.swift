@@ -9,7 +9,8 @@ enum ConvertCommand: Command {
     static let name = "convert"
     static let summary = "PET DICOM series to NIfTI SUV image (+ RTSTRUCT ROI mask)"
     static let usage = """
-        usage: petrad convert <DICOM_DIR> --out <image.nii.gz> [--roi <NAME> --mask-out <mask.nii.gz>]
+        usage: petrad convert <DICOM_DIR> --out <image.nii.gz>
+                              [--roi <NAME> --mask-out <mask.nii.gz>]
                               [--series <UID>] [--rtstruct <file>] [--suv bw|bsa|lbm-james|
                               lbm-janmahasatian|ibw|none] [--reference-time earliest-acquisition|
                               per-frame] [--dose-unit auto|Bq|MBq] [--allow-gaps]

@@ -105,8 +105,10 @@ final class DICOMRTStructTests: XCTestCase {
     /// rasterised GTV_Mass equals the published mask (5095 voxels, README of mirp-sts-raw).
     func testSTS001MatchesPublishedSUVAndMask() throws {
         guard let folder = ReferenceData.path("pet/mirp-sts-raw/STS_001/FDG_PET"),
-              let imagePath = ReferenceData.path("pet/ibsi-sts-validation/STS_001/pet_image.nii.gz"),
-              let maskPath = ReferenceData.path("pet/ibsi-sts-validation/STS_001/pet_mask.nii.gz")
+              let imagePath = ReferenceData.path(
+                  "pet/ibsi-sts-validation/STS_001/pet_image.nii.gz"),
+              let maskPath = ReferenceData.path(
+                  "pet/ibsi-sts-validation/STS_001/pet_mask.nii.gz")
         else { throw XCTSkip("pet/mirp-sts-raw or pet/ibsi-sts-validation absent") }
         let series = try DICOMSeriesReader.read(folder: folder + "/image")
         let (suv, conversion) = try SUV.convert(series)

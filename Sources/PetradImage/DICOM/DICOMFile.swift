@@ -207,7 +207,8 @@ public enum DICOMWriter {
         let valuePointers = values.map { UnsafePointer($0) }
         let status: Int32
         if let pixels {
-            precondition(pixels.count == rows * columns, "pixel count does not match rows x columns")
+            precondition(pixels.count == rows * columns,
+                         "pixel count \(pixels.count) does not match \(rows) x \(columns)")
             status = petrad_dicom_write(path, Int32(elements.count), tags, vrPointers,
                                         valuePointers, pixels, Int32(rows), Int32(columns),
                                         &message, 512)

@@ -99,7 +99,9 @@ public struct DICOMSegmentation: Sendable {
                 let index = geometry.continuousIndex(ofPoint: point)
                 let x = Int(index.x.rounded()), y = Int(index.y.rounded())
                 guard x >= 0, y >= 0, x < geometry.size.x, y < geometry.size.y,
-                      let z = ContourRasterizer.nearestSlice((point * normal).sum(), positions)
+                      let z = ContourRasterizer.nearestSlice(
+                          (point * normal).sum(), positions,
+                          singleSliceSpacing: geometry.spacing.z)
                 else {
                     offGrid += 1
                     continue

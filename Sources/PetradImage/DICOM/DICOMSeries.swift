@@ -169,7 +169,9 @@ public enum DICOMSeriesReader {
         let pet = images.filter { $0.modality == "PT" }
         if pet.count == 1 { return pet[0] }
         if images.count == 1 { return images[0] }
-        let list = images.map { "\($0.seriesInstanceUID) (\($0.modality), \($0.files.count) files)" }
+        let list = images.map {
+            "\($0.seriesInstanceUID) (\($0.modality), \($0.files.count) files)"
+        }
         throw InputError(file: folder, field: "SeriesInstanceUID",
                          value: images.isEmpty ? "none" : list.joined(separator: "; "),
                          images.isEmpty ? "the folder holds no image series"
@@ -214,7 +216,8 @@ public enum DICOMSeriesReader {
                 // Not yet: enhanced (multi-frame) image objects; their per-frame functional
                 // groups would give one position per frame.
                 throw InputError(file: path, field: "NumberOfFrames", value: "\(pixels.frames)",
-                                 "multi-frame image files are not read yet; export one file per slice")
+                                 "multi-frame image files are not read yet; export one file "
+                                     + "per slice")
             }
             let slope = file.double(DICOMTag.rescaleSlope) ?? 1
             let intercept = file.double(DICOMTag.rescaleIntercept) ?? 0

@@ -132,7 +132,8 @@ public enum ContourRasterizer {
             }
             let meanNormal = contour.points.map { ($0 * normal).sum() }
                 .reduce(0, +) / Double(contour.points.count)
-            guard let k = nearestSlice(meanNormal, positions) else {
+            guard let k = nearestSlice(meanNormal, positions,
+                                       singleSliceSpacing: geometry.spacing.z) else {
                 offGrid += 1
                 continue
             }
@@ -157,14 +158,17 @@ public enum ContourRasterizer {
         return RasterizedROI(mask: mask, contoursOffGrid: offGrid, contoursSkipped: skipped)
     }
 
-    static func nearestSlice(_ position: Double, _ positions: [Double]) -> Int? {
+    /// The slice nearest `position` along the normal, if within half the local slice distance
+    /// (one slice: half of `singleSliceSpacing`).
+    static func nearestSlice(_ position: Double, _ positions: [Double],
+                             singleSliceSpacing: Double) -> Int? {
         guard !positions.isEmpty else { return nil }
         var best = 0
         for k in 1..<positions.count
         where abs(positions[k] - position) < abs(positions[best] - position) { best = k }
         let local: Double
         if positions.count == 1 {
-            local = .infinity
+            local = singleSliceSpacing
         } else if best == 0 {
             local = positions[1] - positions[0]
         } else {
