@@ -195,4 +195,49 @@ final class SUVTests: XCTestCase {
         XCTAssertEqual(mega.factors[0], bq.factors[0], accuracy: 1e-15)
         XCTAssertTrue(mega.notes.contains { $0.contains("MBq") })
     }
+
+    /// Without RadionuclideHalfLife the half-life comes from the radionuclide code (C-111A1,
+    /// F-18, 6586.2 s, as the DROs state); with neither, an error naming the tag.
+    func testHalfLifeFromNuclideCode() throws {
+        var slice = ["Units": "BQML", "DecayCorrection": "START", "PatientWeight": "70",
+                     "RadionuclideTotalDose": "368080000", "SeriesDate": "20250101",
+                     "SeriesTime": "110000", "AcquisitionDate": "20250101",
+                     "AcquisitionTime": "110000", "RadiopharmaceuticalStartTime": "100000",
+                     "RadionuclideCodeValue": "C-111A1"]
+        let coded = try SUV.factors(slices: [slice])
+        // SUVbw factor of DRO_0_0 (suv-dro README): 2.77778125e-4.
+        XCTAssertEqual(coded.factors[0], 2.77778125e-4, accuracy: 1e-11)
+        slice["RadionuclideCodeValue"] = nil
+        XCTAssertThrowsError(try SUV.factors(slices: [slice])) {
+            XCTAssertTrue("\($0)".contains("RadionuclideHalfLife (0018,1075)"), "\($0)")
+        }
+    }
+
+    /// DecayCorrection NONE: per frame W/D * lambda T / (1 - exp(-lambda T)) * exp(lambda t),
+    /// t from injection to the frame's acquisition start (IBSI-SUV manual; DRO_3_4's factors
+    /// 2.86685e-4 and 2.95881e-4 for 11:00:00 and 11:05:00 with T = 603 s, suv-dro README).
+    func testDecayCorrectionNonePerFrame() throws {
+        let slices = ["110000", "110500"].map { time -> [String: String] in
+            ["Units": "BQML", "DecayCorrection": "NONE", "CorrectedImage": "ATTN",
+             "PatientWeight": "70", "RadionuclideTotalDose": "368080000",
+             "RadionuclideHalfLife": "6586.2", "SeriesDate": "20250101",
+             "SeriesTime": "110000", "AcquisitionDate": "20250101", "AcquisitionTime": time,
+             "ActualFrameDuration": "603000", "RadiopharmaceuticalStartTime": "100000"]
+        }
+        let conversion = try SUV.factors(slices: slices)
+        XCTAssertEqual(conversion.factors[0], 2.86685e-4, accuracy: 1e-9)
+        XCTAssertEqual(conversion.factors[1], 2.95881e-4, accuracy: 1e-9)
+    }
+
+    /// DICOM times in the old "HH:MM:SS" form and partial "HHMM" parse; a date-time's offset
+    /// is dropped.
+    func testDateTimeForms() throws {
+        XCTAssertEqual(DICOMDateTime(date: "20250101", time: "11:30:05")?.description,
+                       "2025-01-01T11:30:05.000000")
+        XCTAssertEqual(DICOMDateTime(date: "20250101", time: "1130")?.description,
+                       "2025-01-01T11:30:00.000000")
+        XCTAssertEqual(DICOMDateTime(dateTime: "20241231235959.5+0100")?.description,
+                       "2024-12-31T23:59:59.500000")
+        XCTAssertNil(DICOMDateTime(date: "2025011", time: "1130"))
+    }
 }
