@@ -3,11 +3,13 @@ import PetradCore
 
 /// Every command `petrad` knows, in the order `petrad --help` lists them.
 let commands: [Command.Type] = [
+    ExtractCommand.self,
     KMCommand.self,
     LogRankCommand.self,
     CoxCommand.self,
     HarmoniseCommand.self,
     SMOTECommand.self,
+    SegmentCommand.self,
     ConvertCommand.self,
     DICOMInfoCommand.self,
 ]
