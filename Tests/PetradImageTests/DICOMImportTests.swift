@@ -8,7 +8,8 @@ final class DICOMImportTests: XCTestCase {
     /// DRO_0_0 with ROI region_1 from its RTSTRUCT: SUV image, mask, and a sidecar that
     /// records the SUV inputs and the rule (values: suv-dro README).
     func testLoadDROWithROIAndSidecar() throws {
-        let root = try SUVDRO.folder()
+        let root = try SUVDRO.unpack(["0_0"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
         let result = try PETDICOMImport.load(folder: "\(root)/DRO_0_0", roi: "region_1")
         XCTAssertEqual(result.series.modality, "PT")
         XCTAssertEqual(result.roiName, "region_1")

@@ -64,7 +64,8 @@ final class DICOMRTStructTests: XCTestCase {
     /// the fills without and with the boundary (suv-dro README), and SUV in it is
     /// 0.20 / 1.00 / 4.00 as in the NIfTI mask.
     func testSUVDRORTStructInsideNIfTIMask() throws {
-        let root = try SUVDRO.folder()
+        let root = try SUVDRO.unpack(["0_0", "1_0", "3_4"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
         let nifti = try SUVDRO.mask()
         for id in ["0_0", "1_0", "3_4"] {
             let series = try DICOMSeriesReader.read(folder: "\(root)/DRO_\(id)/PT")

@@ -3,18 +3,18 @@ import PetradImage
 import PetradImageOps
 import XCTest
 
-/// Unpacks the IBSI-SUV DRO archives once per test run (with /usr/bin/tar).
+/// Unpacks IBSI-SUV DRO archives (with /usr/bin/tar) into a fresh temporary folder, which the
+/// caller removes.
 enum SUVDRO {
     static let ids = ["0_0", "1_0", "2_0", "2_1", "2_2", "2_3", "2_4", "2_5", "3_0", "3_1",
                       "3_2", "3_3", "3_4", "4_0", "4_1", "4_2", "5_0"]
-    nonisolated(unsafe) static var unpacked: String?
 
-    static func folder() throws -> String {
+    /// A new folder holding `DRO_<id>/{PT,RS}` for each of `ids`.
+    static func unpack(_ ids: [String]) throws -> String {
         guard let archives = ReferenceData.path("pet/suv-dro/dicom") else {
             throw XCTSkip("pet/suv-dro absent")
         }
-        if let unpacked { return unpacked }
-        let target = NSTemporaryDirectory() + "petrad-suv-dro-\(getpid())"
+        let target = NSTemporaryDirectory() + "petrad-suv-dro-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         for id in ids {
             let process = Process()
@@ -24,7 +24,6 @@ enum SUVDRO {
             process.waitUntilExit()
             XCTAssertEqual(process.terminationStatus, 0, "tar failed on DRO_\(id)")
         }
-        unpacked = target
         return target
     }
 
@@ -52,7 +51,8 @@ final class SUVTests: XCTestCase {
 
     func droStatistics(_ id: String, rule: SUVReferenceTimeRule = .earliestAcquisition) throws
         -> (min: Double, median: Double, max: Double, conversion: SUVConversion) {
-        let root = try SUVDRO.folder()
+        let root = try SUVDRO.unpack([id])
+        defer { try? FileManager.default.removeItem(atPath: root) }
         let mask = try SUVDRO.mask()
         let series = try DICOMSeriesReader.read(folder: "\(root)/DRO_\(id)/PT")
         XCTAssertEqual(series.image.geometry.size, mask.geometry.size)
