@@ -13,6 +13,8 @@ let commands: [Command.Type] = [
     SignatureBuildCommand.self,
     SignatureApplyCommand.self,
     CutoffCommand.self,
+    ConvertCommand.self,
+    DICOMInfoCommand.self,
 ]
 
 func printUsage() {
