@@ -18,6 +18,8 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CYaml", path: "Sources/CYaml", pkgConfig: "yaml-0.1",
                        providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
         .target(name: "PetradCore", dependencies: ["CYaml"]),
         .target(name: "PetradImage", dependencies: ["PetradCore", "CZlib"],
                 swiftSettings: optimise),
@@ -25,7 +27,7 @@ let package = Package(
         .target(name: "PetradFeatures", dependencies: ["PetradImageOps"],
                 swiftSettings: optimise),
         .target(name: "PetradStats", dependencies: ["PetradCore"], swiftSettings: optimise),
-        .target(name: "PetradReport", dependencies: ["PetradStats"]),
+        .target(name: "PetradReport", dependencies: ["PetradStats", "CCairo"]),
         .target(name: "PetradStudy",
                 dependencies: ["PetradFeatures", "PetradStats", "PetradReport"]),
         .executableTarget(name: "petrad", dependencies: ["PetradStudy"]),
@@ -34,5 +36,6 @@ let package = Package(
         .testTarget(name: "PetradFeaturesTests", dependencies: ["PetradFeatures"]),
         .testTarget(name: "PetradStatsTests", dependencies: ["PetradStats"]),
         .testTarget(name: "PetradStudyTests", dependencies: ["PetradStudy"]),
+        .testTarget(name: "PetradReportTests", dependencies: ["PetradReport"]),
     ]
 )
