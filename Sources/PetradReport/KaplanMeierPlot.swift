@@ -295,3 +295,8 @@ public struct PlotError: Error, CustomStringConvertible {
 private final class ByteSink {
     var data = Data()
 }
+
+extension PlotRenderer {
+    /// The version of the cairo library in use, e.g. "1.18.0".
+    public static var cairoVersion: String { String(cString: cairo_version_string()) }
+}

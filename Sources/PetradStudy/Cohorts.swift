@@ -145,7 +145,6 @@ extension StudyFile {
 
     static func absolute(_ path: String, in folder: String) -> String {
         if path.hasPrefix("/") { return path }
-        return URL(fileURLWithPath: folder.isEmpty ? "." : folder).appendingPathComponent(path)
-            .standardized.path
+        return ((folder as NSString).appendingPathComponent(path) as NSString).standardizingPath
     }
 }

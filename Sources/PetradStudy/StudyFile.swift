@@ -148,8 +148,8 @@ public struct StudyFile: Sendable, Equatable {
 
     public func resolve(_ relative: String) -> String {
         if relative.hasPrefix("/") { return relative }
-        let base = folder.isEmpty ? "." : folder
-        return URL(fileURLWithPath: base).appendingPathComponent(relative).standardized.path
+        return (((folder as NSString).appendingPathComponent(relative)) as NSString)
+            .standardizingPath
     }
 }
 
@@ -168,7 +168,8 @@ extension StudyFile {
         try reader.allow(["name", "description", "cohorts", "clinical", "endpoints",
                           "covariates", "imaging_covariates", "extraction", "signature",
                           "cutoff", "multivariate", "harmonisation", "threads"])
-        self.path = path
+        self.path = path.hasPrefix("/") ? path
+            : FileManager.default.currentDirectoryPath + "/" + path
         name = try reader.required("name").string(file: path, key: "name")
         description = try reader.optional("description")?.string(file: path, key: "description")
             ?? ""

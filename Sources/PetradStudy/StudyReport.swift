@@ -363,3 +363,16 @@ func medianRange(_ values: [Double]) -> String {
     guard let low = values.min(), let high = values.max() else { return "NA" }
     return "\(medianOnly(values)) (\(format(low, 4)) - \(format(high, 4)))"
 }
+
+extension StudyReportBuilder {
+    /// Versions of the compiler and the system libraries petrad runs with.
+    public static func librarySoftware() -> [(String, String)] {
+        var compiler = "Swift"
+        #if compiler(>=6.3)
+        compiler += " 6.3 or later"
+        #elseif compiler(>=6.0)
+        compiler += " 6.x"
+        #endif
+        return [("Compiler", compiler), ("cairo", PlotRenderer.cairoVersion)]
+    }
+}

@@ -3,6 +3,8 @@ import PetradCore
 
 /// Every command `petrad` knows, in the order `petrad --help` lists them.
 let commands: [Command.Type] = [
+    StudyCommand.self,
+    MergeCommand.self,
 ]
 
 func printUsage() {
