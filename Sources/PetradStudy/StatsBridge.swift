@@ -28,21 +28,47 @@ enum StatsBridge {
     }
 
     /// Cox model of the given design columns (complete cases), Efron ties; one term per column.
+    /// A coefficient of a monotone likelihood (complete separation) or of a collinear column is
+    /// reported as not estimable (NaN hazard ratio) with the reason, never as a number.
     static func cox(columns: [[Double]], labels: [(variable: String, level: String)],
                     time: [Double], event: [Bool]) throws -> [CoxTerm] {
-        // Not yet: CoxModel of branch survival has not landed in this build.
-        throw StepUnavailable(step: "Cox regression", reason: "CoxModel is not in this build")
+        let names = labels.map { $0.level.isEmpty ? $0.variable : "\($0.variable): \($0.level)" }
+        let fit = try CoxModel.fit(time: time, event: event, covariates: columns, names: names,
+                                   ties: .efron)
+        let (lower, upper) = fit.confidenceIntervals(level: 0.95)
+        let p = fit.pValues
+        return labels.indices.map { i in
+            var note = ""
+            if let problem = fit.notEstimable.first(where: { $0.index == i }) {
+                note = "not estimable: \(problem.reason)"
+            } else if fit.coefficients[i].isNaN {
+                note = "not estimable: collinear with other columns"
+            } else if !fit.converged {
+                note = "fit did not converge"
+            }
+            let ok = note.isEmpty || note == "fit did not converge"
+            return CoxTerm(variable: labels[i].variable, level: labels[i].level, n: fit.n,
+                           events: fit.events, coefficient: fit.coefficients[i],
+                           hazardRatio: ok ? exp(fit.coefficients[i]) : .nan,
+                           lower: ok ? exp(lower[i]) : .nan, upper: ok ? exp(upper[i]) : .nan,
+                           p: ok ? p[i] : .nan, note: note)
+        }
     }
 
+    /// Spearman's rho with R's `cor.test(method = "spearman")` p-value.
     static func spearman(_ x: [Double], _ y: [Double]) throws -> (rho: Double, p: Double) {
-        // Not yet: Spearman of branch survival has not landed in this build.
-        throw StepUnavailable(step: "Spearman", reason: "Spearman is not in this build")
+        let rows = x.indices.filter { x[$0].isFinite && y[$0].isFinite }
+        guard rows.count >= 3 else {
+            throw StepUnavailable(step: "Spearman", reason: "fewer than 3 complete pairs")
+        }
+        let result = Spearman.test(rows.map { x[$0] }, rows.map { y[$0] })
+        return (result.rho, result.pValue)
     }
 
-    /// Harrell's C of a risk score (higher score, shorter survival).
+    /// Harrell's C of a risk score (higher score, shorter survival; R `concordance(...,
+    /// reverse = TRUE)`).
     static func concordance(score: [Double], time: [Double], event: [Bool]) throws -> Double {
-        // Not yet: Concordance of branch survival has not landed in this build.
-        throw StepUnavailable(step: "C-index", reason: "Concordance is not in this build")
+        Concordance.harrell(time: time, event: event, score: score, reverse: true).concordance
     }
 
     static func kaplanMeier(time: [Double], event: [Bool]) -> KaplanMeierCurve {
