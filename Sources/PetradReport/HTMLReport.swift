@@ -10,15 +10,19 @@ public struct ReportTable: Sendable, Equatable {
     public var notes: [String] = []
     /// The CSV/JSON file under the output folder holding the same numbers.
     public var source: String = ""
+    /// False for a summary table printed without a "Table n." number.
+    public var numbered = true
 
     public init(title: String, header: [String], rows: [[String]] = [],
-                headingRows: Set<Int> = [], notes: [String] = [], source: String = "") {
+                headingRows: Set<Int> = [], notes: [String] = [], source: String = "",
+                numbered: Bool = true) {
         self.title = title
         self.header = header
         self.rows = rows
         self.headingRows = headingRows
         self.notes = notes
         self.source = source
+        self.numbered = numbered
     }
 }
 
@@ -119,8 +123,8 @@ public struct HTMLReport: Sendable {
         for paragraph in section.paragraphs { out += "<p>\(htmlEscape(paragraph))</p>\n" }
         for block in section.code { out += "<pre>\(htmlEscape(block))</pre>\n" }
         for table in section.tables {
-            tableNumber += 1
-            out += renderTable(table, number: tableNumber)
+            if table.numbered { tableNumber += 1 }
+            out += renderTable(table, number: table.numbered ? tableNumber : nil)
         }
         if !section.figures.isEmpty { out += "<div class=\"figures\">" }
         for figure in section.figures {
@@ -144,8 +148,9 @@ public struct HTMLReport: Sendable {
         return out + "</section>\n"
     }
 
-    private func renderTable(_ table: ReportTable, number: Int) -> String {
-        var out = "<table><caption><strong>Table \(number).</strong> \(htmlEscape(table.title))"
+    private func renderTable(_ table: ReportTable, number: Int?) -> String {
+        var out = "<table><caption>" + (number.map { "<strong>Table \($0).</strong> " } ?? "")
+            + htmlEscape(table.title)
         if !table.source.isEmpty {
             out += " <span class=\"files\">(\(htmlEscape(table.source)))</span>"
         }

@@ -23,6 +23,8 @@ public struct Cohort: Sendable, Equatable {
     public var cases: [StudyCase]
     /// How the cohort was formed, for the report (e.g. "random 2/3 of sts, seed 2015").
     public var origin: String
+    /// The study file's note on the cohort (e.g. that it is a same-centre proxy).
+    public var note: String = ""
 }
 
 extension StudyFile {
@@ -85,12 +87,14 @@ extension StudyFile {
                 let how = "seeded random numbering (seed \(split.seed), training fraction "
                     + "\(formatNumber(split.trainingFraction)))"
                 result.append(Cohort(name: split.trainingName, role: .training, cases: training,
-                                     origin: origin + "; \(how) [\(spec.name)]"))
+                                     origin: origin + "; \(how) [\(spec.name)]",
+                                     note: spec.note))
                 result.append(Cohort(name: split.validationName, role: .internalValidation,
-                                     cases: validation, origin: origin + "; \(how) [\(spec.name)]"))
+                                     cases: validation, origin: origin + "; \(how) [\(spec.name)]",
+                                     note: spec.note))
             } else {
                 result.append(Cohort(name: spec.name, role: spec.role!, cases: cases,
-                                     origin: origin))
+                                     origin: origin, note: spec.note))
             }
         }
         var owner: [String: String] = [:]

@@ -11,17 +11,17 @@ public struct StepUnavailable: Error, CustomStringConvertible {
 }
 
 /// The calls from the study workflow into the statistics layer, in one place.
-enum StatsBridge {
+public enum StatsBridge {
     /// Repeated cross-validated LASSO-Cox on the training cohort (issue 5).
     /// - Parameters: `x[i][j]` is feature j of patient i.
-    static func signature(x: [[Double]], names: [String], time: [Double], event: [Bool],
+    public static func signature(x: [[Double]], names: [String], time: [Double], event: [Bool],
                           spec: SignatureSpec) throws -> SignatureSummary {
         // Not yet: the repeated LASSO-Cox of branch lasso has not landed in this build.
         throw StepUnavailable(step: "signature", reason: "repeated LASSO-Cox is not in this build")
     }
 
     /// The cutoff search on the training scores (issue 5).
-    static func cutoff(score: [Double], time: [Double], event: [Bool], spec: CutoffSpec) throws
+    public static func cutoff(score: [Double], time: [Double], event: [Bool], spec: CutoffSpec) throws
         -> (CutoffSummary, CSVTable) {
         // Not yet: the cutoff search of branch lasso has not landed in this build.
         throw StepUnavailable(step: "cutoff", reason: "the cutoff search is not in this build")

@@ -53,6 +53,8 @@ public struct CohortSpec: Sendable, Equatable {
     /// Patients already in these cohorts are left out (e.g. the external proxy cohort).
     public var excludeCohorts: [String] = []
     public var split: CohortSplit?
+    /// Printed with the cohort in the report (e.g. "same-centre proxy for an external cohort").
+    public var note: String = ""
 }
 
 /// A survival endpoint: a time column and a 0/1 event column of the clinical table.
@@ -285,7 +287,8 @@ extension StudyFile {
         let r = KeyReader(file: file, pairs: try node.mapping(file: file, key: key),
                           context: key + ".")
         try r.allow(["name", "role", "cases", "id_column", "image_column", "mask_column",
-                     "label_column", "include", "exclude_cohorts", "split"])
+                     "label_column", "include", "exclude_cohorts", "split", "note"])
+        let note = try r.optional("note")?.string(file: file, key: key + ".note") ?? ""
         let name = try r.required("name").string(file: file, key: key + ".name")
         var spec = CohortSpec(name: name, role: nil,
                               casesTable: try r.required("cases").string(file: file,
@@ -298,6 +301,7 @@ extension StudyFile {
             }
             spec.role = value
         }
+        spec.note = note
         spec.idColumn = try r.optional("id_column")?.string(file: file, key: key) ?? "PatientID"
         spec.imageColumn = try r.optional("image_column")?.string(file: file, key: key) ?? "Image"
         spec.maskColumn = try r.optional("mask_column")?.string(file: file, key: key) ?? "Mask"

@@ -71,7 +71,7 @@ public struct StudyReportBuilder {
             title: "Validation at a glance: high- vs low-risk groups by the training cutoff.",
             header: ["Endpoint", "Cohort", "Role", "N", "Events", "High risk", "Log-rank p",
                      "C-index"],
-            rows: rows, source: "<endpoint>/validation.csv")
+            rows: rows, source: "<endpoint>/validation.csv", numbered: false)
         return ReportSection(title: "Summary", paragraphs: paragraphs, tables: [table])
     }
 
@@ -85,6 +85,7 @@ public struct StudyReportBuilder {
         }
         row("Patients") { "\($0.cases.count)" }
         row("Formed by") { $0.origin.components(separatedBy: " [").first ?? $0.origin }
+        if cohorts.contains(where: { !$0.note.isEmpty }) { row("Note") { $0.note } }
         for covariate in study.covariates {
             if covariate.kind == .continuous {
                 row("\(covariate.name), median (range)") { cohort in
@@ -259,16 +260,23 @@ public struct StudyReportBuilder {
             }
             for term in terms {
                 let label = term.level.isEmpty ? term.variable : "\(term.variable): \(term.level)"
-                rows.append([label, "\(term.n) (\(term.events))", format(term.hazardRatio),
-                             term.lower.isNaN ? "NA" : "\(format(term.lower)) - \(format(term.upper))",
-                             formatP(term.p) + (term.note.isEmpty ? "" : " (\(term.note))")])
+                rows.append([label, "\(term.n) (\(term.events))", formatRatio(term.hazardRatio),
+                             term.lower.isNaN ? "NA"
+                                : "\(formatRatio(term.lower)) - \(formatRatio(term.upper))",
+                             term.note.isEmpty ? formatP(term.p) : shortNote(term.note)])
             }
         }
         if rows.isEmpty { rows.append(["not computed (see warnings)", "", "", "", ""]) }
         return ReportTable(title: title,
                            header: ["Variable", "N (events)", "Hazard ratio", "95% CI", "p"],
                            rows: rows, headingRows: headings,
-                           notes: ["Cox proportional hazards, Efron ties, complete cases."],
+                           notes: ["Cox proportional hazards, Efron ties, complete cases; "
+                                   + "hazard ratios per unit of a continuous variable.",
+                                   "Not estimable (separation): the variable separates the "
+                                   + "events (monotone likelihood), so the hazard ratio is "
+                                   + "infinite or zero. Not estimable (constant or collinear): "
+                                   + "the column is constant or a combination of others among "
+                                   + "the rows used. Full messages in the CSV."],
                            source: source)
     }
 
@@ -341,12 +349,32 @@ public struct StudyReportBuilder {
             atRisk.append(KaplanMeierPlot.numbersAtRisk(times: group.times.map { $0 / divisor },
                                                         at: ticks))
         }
-        return KaplanMeierPlot(title: data.title,
+        return KaplanMeierPlot(title: data.shortTitle,
                                xLabel: inMonths ? "Time (months)" : "Time (\(data.timeUnit))",
                                curves: curves, atRiskTimes: ticks, atRisk: atRisk,
                                annotation: data.logRankP.isNaN ? "log-rank p: NA"
                                    : "log-rank p = \(formatP(data.logRankP))", xMax: xMax)
     }
+}
+
+/// Hazard ratios: three significant digits, four decimals near 1 (per-unit ratios of
+/// volumes), scientific beyond 10^4.
+func formatRatio(_ value: Double) -> String {
+    if value.isNaN { return "NA" }
+    if abs(value - 1) < 0.01 { return String(format: "%.4f", value) }
+    if value >= 1e4 || value < 1e-3 { return String(format: "%.2e", value) }
+    return String(format: "%.3g", value)
+}
+
+func shortNote(_ note: String) -> String {
+    if note.contains("monotone") || note.contains("separat") {
+        return "not estimable (separation)"
+    }
+    if note.contains("linear combination") || note.contains("collinear")
+        || note.contains("constant") {
+        return "not estimable (constant or collinear)"
+    }
+    return note.count > 60 ? String(note.prefix(57)) + "..." : note
 }
 
 func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }

@@ -113,6 +113,8 @@ public struct EndpointResult: Sendable {
 /// not depend on how PetradReport draws it).
 public struct KaplanMeierPlotData: Sendable {
     public var title: String
+    /// The title drawn in the figure (the cohort); `title` goes into the caption.
+    public var shortTitle: String
     public var timeUnit: String
     public var groups: [(label: String, curve: KaplanMeierCurve, times: [Double])]
     public var logRankP: Double
@@ -121,7 +123,8 @@ public struct KaplanMeierPlotData: Sendable {
 func format(_ value: Double, _ digits: Int = 3) -> String {
     if value.isNaN { return "NA" }
     if value.isInfinite { return value > 0 ? "Inf" : "-Inf" }
-    if value != 0, abs(value) < 1e-3 || abs(value) >= 1e6 {
+    if abs(value) >= 1000, abs(value) < 1e7 { return String(format: "%.0f", value) }
+    if value != 0, abs(value) < 1e-3 || abs(value) >= 1e7 {
         return String(format: "%.\(max(digits - 1, 1))e", value)
     }
     return String(format: "%.\(digits)g", value)

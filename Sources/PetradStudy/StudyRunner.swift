@@ -40,6 +40,15 @@ public struct StudyRunner {
     public var study: StudyFile
     public var options: StudyOptions
     public var extraction: CaseExtraction
+    /// Builds the signature from the training features (default: repeated LASSO-Cox).
+    /// Replaceable so that the workflow and the report can be checked with a fixed signature.
+    public var buildSignature: (_ x: [[Double]], _ names: [String], _ time: [Double],
+                                _ event: [Bool], _ spec: SignatureSpec) throws -> SignatureSummary
+        = StatsBridge.signature
+    /// Chooses the cutoff on the training scores (default: the maxstat-style search).
+    public var searchCutoff: (_ score: [Double], _ time: [Double], _ event: [Bool],
+                              _ spec: CutoffSpec) throws -> (CutoffSummary, CSVTable)
+        = StatsBridge.cutoff
 
     public init(study: StudyFile, options: StudyOptions, extraction: CaseExtraction) {
         self.study = study
@@ -185,10 +194,8 @@ public struct StudyRunner {
 
         // Signature on the training cohort.
         let x = training.map { p in candidates.map { p.features.value($0)! } }
-        var signature = try StatsBridge.signature(x: x, names: candidates,
-                                                  time: training.map(\.time),
-                                                  event: training.map(\.event),
-                                                  spec: study.signature)
+        var signature = try buildSignature(x, candidates, training.map(\.time),
+                                           training.map(\.event), study.signature)
         signature.file = "\(folder)/signature.json"
         try writeJSON(signature, signature.file, &files)
         var selection = CSVTable(header: ["Feature", "TimesSelected", "Repeats", "InSignature"])
@@ -214,9 +221,9 @@ public struct StudyRunner {
 
         // Cutoff on the training scores.
         let trainingScored = scored.filter { $0.patient.cohort.role == .training }
-        let (cutoffResult, scan) = try StatsBridge.cutoff(
-            score: trainingScored.map(\.score), time: trainingScored.map(\.patient.time),
-            event: trainingScored.map(\.patient.event), spec: study.cutoff)
+        let (cutoffResult, scan) = try searchCutoff(
+            trainingScored.map(\.score), trainingScored.map(\.patient.time),
+            trainingScored.map(\.patient.event), study.cutoff)
         var cutoff = cutoffResult
         cutoff.scanFile = "\(folder)/cutoff_scan.csv"
         try write(scan, cutoff.scanFile, &files)
@@ -330,6 +337,7 @@ public struct StudyRunner {
         try write(curves, "\(endpoint.name)/km_\(slug).csv", &files)
         let plot = KaplanMeierPlotData(
             title: "\(endpoint.title): \(cohort.name) (\(cohort.role.title))",
+            shortTitle: "\(cohort.name) (\(cohort.role.title))",
             timeUnit: endpoint.timeUnit,
             groups: [("Low risk (n = \(low.count))", lowCurve, low.map { time[$0] }),
                      ("High risk (n = \(high.count))", highCurve, high.map { time[$0] })],
