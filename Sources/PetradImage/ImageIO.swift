@@ -1,0 +1,155 @@
+import Foundation
+
+/// What a reader found in an image file's header, besides the voxels.
+public struct ImageHeader: Sendable, Equatable {
+    public enum Format: String, Sendable { case nrrd, nifti1, nifti2 }
+
+    public var format: Format
+    /// Voxel type on disk, before any scaling.
+    public var scalarType: ScalarType
+    /// Grid in LPS, as ITK/SimpleITK would report it for this file.
+    public var geometry: Geometry
+    /// True when the voxel data (or, for `.nii.gz`, the whole file) is gzip-compressed.
+    public var compressed: Bool
+    /// NIfTI `scl_slope` / `scl_inter` as applied (1 and 0 when the file has no scaling).
+    public var slope: Double = 1
+    public var intercept: Double = 0
+    /// NIfTI `qform_code` and `sform_code` (0 for NRRD).
+    public var qformCode: Int = 0
+    public var sformCode: Int = 0
+    /// Where the geometry came from: "qform", "sform", "pixdim only" (NIfTI), "space
+    /// directions", "spacings" (NRRD).
+    public var transformSource: String = ""
+}
+
+/// Reading and writing NRRD and NIfTI images in the physical conventions of ITK/SimpleITK
+/// (LPS space, x fastest), so that petrad sees exactly the grid PyRadiomics sees.
+///
+/// Readers check every declared size against the bytes actually present (for compressed data:
+/// against the most that deflate can expand to) before allocating, and answer a damaged or
+/// hostile header with an `InputError` naming the file, the field and the value.
+public enum ImageIO {
+    /// Reads an image as Doubles. NIfTI scaling is applied as ITK's NiftiImageIO applies it:
+    /// when `scl_slope` is non-zero and (slope, intercept) is not (1, 0), integer and float32
+    /// data become float32 values `Float(Float(raw) * slope + intercept)`; float64 data stay
+    /// double.
+    public static func readImage(path: String) throws -> ImageVolume {
+        try read(path: path, exactScaling: false).volume
+    }
+
+    /// Reads a mask with its stored values kept exactly (a float mask of 1/255 stays 1/255, a
+    /// 16-bit label 256 stays 256; nothing is cast to 8 bits). NIfTI scaling, when present, is
+    /// applied in double precision without rounding to float32.
+    public static func readMaskValues(path: String) throws -> ImageVolume {
+        try read(path: path, exactScaling: true).volume
+    }
+
+    /// Reads only the header (the voxel data is neither decompressed nor checked).
+    public static func readHeader(path: String) throws -> ImageHeader {
+        let data = try fileData(path)
+        switch try format(of: path, data: data) {
+        case .nrrd: return try NRRD.parseHeader(data, file: path).header
+        case .nifti1, .nifti2: return try NIfTI.readHeader(data, file: path).header
+        }
+    }
+
+    /// Reads an image and its header. `exactScaling` as in `readMaskValues`.
+    public static func read(path: String, exactScaling: Bool = false) throws
+        -> (volume: ImageVolume, header: ImageHeader)
+    {
+        let data = try fileData(path)
+        switch try format(of: path, data: data) {
+        case .nrrd: return try NRRD.read(data, file: path)
+        case .nifti1, .nifti2: return try NIfTI.read(data, file: path, exactScaling: exactScaling)
+        }
+    }
+
+    /// Which reader a file needs: by extension (`.nrrd`, `.nhdr`, `.nii`, `.nii.gz`), else by
+    /// its first bytes.
+    static func format(of path: String, data: Data) throws -> ImageHeader.Format {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".nrrd") || lower.hasSuffix(".nhdr") { return .nrrd }
+        if lower.hasSuffix(".nii") || lower.hasSuffix(".nii.gz") { return .nifti1 }
+        if data.starts(with: Array("NRRD".utf8)) { return .nrrd }
+        if isGzip(data) || data.count >= 348 { return .nifti1 }
+        throw InputError(file: path, field: "file name", value: (path as NSString).lastPathComponent,
+                         "is neither NRRD (.nrrd) nor NIfTI (.nii, .nii.gz); convert the image to one of these.")
+    }
+
+    static func fileData(_ path: String) throws -> Data {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw InputError(file: path, "does not exist; check the path.")
+        }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+        } catch {
+            throw InputError(file: path, "cannot be read (\(error.localizedDescription)).")
+        }
+    }
+}
+
+/// Checks a declared grid before anything is allocated: sizes at least 1, a voxel count and a
+/// byte count that fit in memory arithmetic; returns (voxel count, byte count).
+func checkedCounts(size: [Int], type: ScalarType, file: String, field: String) throws
+    -> (voxels: Int, bytes: Int)
+{
+    var voxels = 1
+    for n in size {
+        guard n >= 1 else {
+            throw InputError(file: file, field: field, value: size.map(String.init).joined(separator: " "),
+                             "every size must be at least 1; the header is damaged.")
+        }
+        let (product, overflow) = voxels.multipliedReportingOverflow(by: n)
+        guard !overflow, product <= 1 << 40 else {
+            throw InputError(file: file, field: field, value: size.map(String.init).joined(separator: " "),
+                             "declares more voxels than any image can hold; the header is damaged.")
+        }
+        voxels = product
+    }
+    return (voxels, voxels * type.byteCount)
+}
+
+/// Decodes `count` voxels from an uncompressed byte range, refusing a file that is shorter than
+/// its header declares.
+func decodeRaw(_ data: Data, offset: Int, count: Int, type: ScalarType, bigEndian: Bool,
+               file: String, field: String, declared: String) throws -> [Double] {
+    let needed = count * type.byteCount
+    let available = max(data.count - offset, 0)
+    guard offset >= 0, available >= needed else {
+        throw InputError(file: file, field: field, value: declared,
+                         "declares \(count) voxels of \(type.rawValue) (\(needed) bytes) but the file "
+                         + "holds only \(available) bytes of voxel data; the file is truncated or the "
+                         + "header is wrong.")
+    }
+    return data.withUnsafeBytes { raw in
+        decodeVoxels(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + needed)]), type: type,
+                     count: count, bigEndian: bigEndian)
+    }
+}
+
+/// Decompresses exactly `count` voxels from `reader` into a buffer of the declared size and
+/// decodes them. `compressedBytes` bounds what the stream can possibly expand to, so an absurd
+/// declared size is refused before the buffer is allocated.
+func decodeCompressed(_ reader: GzipReader, compressedBytes: Int, count: Int, type: ScalarType,
+                      bigEndian: Bool, file: String, field: String, declared: String) throws
+    -> [Double]
+{
+    let needed = count * type.byteCount
+    guard needed <= compressedBytes * GzipReader.maximumExpansion + 4096 else {
+        throw InputError(file: file, field: field, value: declared,
+                         "declares \(needed) bytes of voxel data but only \(compressedBytes) "
+                         + "compressed bytes follow, more than deflate can expand to; the header "
+                         + "is wrong or the file is truncated.")
+    }
+    var bytes = [UInt8](repeating: 0, count: needed)
+    let got = try bytes.withUnsafeMutableBytes { try reader.read(into: $0) }
+    guard got == needed else {
+        throw InputError(file: file, field: field, value: declared,
+                         "declares \(count) voxels of \(type.rawValue) (\(needed) bytes) but the "
+                         + "compressed data holds only \(got) bytes; the file is truncated or the "
+                         + "header is wrong.")
+    }
+    return bytes.withUnsafeBytes {
+        decodeVoxels($0, type: type, count: count, bigEndian: bigEndian)
+    }
+}
