@@ -17,14 +17,40 @@ extension StudyFile {
         return "convention: \(convention)\n" + (inlineParameters ?? "")
     }
 
-    /// The extraction the study file asks for, through PetradFeatures' extractor.
+    /// The settings the study file asks for: its PyRadiomics parameter file (or inline
+    /// mapping), with the study's `convention` applied.
+    public func extractionSettings() throws -> ExtractionSettings {
+        var settings: ExtractionSettings
+        if let file = parameterFile {
+            settings = try ExtractionSettings(parameterFile: resolve(file))
+        } else {
+            settings = try ExtractionSettings(yamlText: inlineParameters ?? "",
+                                              file: path + " (extraction.params)")
+        }
+        guard let value = FeatureConvention(rawValue: convention) else {
+            throw InputError(file: path, field: "extraction.convention", value: convention,
+                             "should be pyradiomics or ibsi")
+        }
+        settings.convention = value
+        return settings
+    }
+
+    /// The extraction the study file asks for, through PetradFeatures' `Extractor`; text
+    /// diagnostics are left out of the study's feature table (they stay in `petrad extract`).
     public func makeExtraction() throws -> CaseExtraction {
         let fingerprint = try extractionSettingsText()
-        // Not yet: PetradFeatures' Extractor (branch features) has not landed in this build,
-        // so every case fails with this message and the study stops after extraction.
-        return CaseExtraction(fingerprint: fingerprint) { _ in
-            throw StepUnavailable(step: "extraction",
-                                  reason: "the feature extractor is not in this build")
+        let extractor = Extractor(settings: try extractionSettings())
+        return CaseExtraction(fingerprint: fingerprint) { item in
+            let row = try extractor.extract(imagePath: item.imagePath, maskPath: item.maskPath,
+                                            label: item.label)
+            var names: [String] = []
+            var values: [Double] = []
+            for name in row.names where !name.hasPrefix("diagnostics_") {
+                guard let value = row.number(name) else { continue }
+                names.append(name)
+                values.append(value)
+            }
+            return FeatureValues(names: names, values: values)
         }
     }
 }
