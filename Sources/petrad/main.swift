@@ -3,6 +3,9 @@ import PetradCore
 
 /// Every command `petrad` knows, in the order `petrad --help` lists them.
 let commands: [Command.Type] = [
+    KMCommand.self,
+    LogRankCommand.self,
+    CoxCommand.self,
     StudyCommand.self,
     MergeCommand.self,
 ]

@@ -51,7 +51,8 @@ final class ConcordanceSpearmanTests: XCTestCase {
                     y = Array(y.prefix(k))
                 }
                 let result = Spearman.test(x, y, exact: row["exact_requested"] == "TRUE")
-                let what = "\(set) \(xName)~\(yName) rows=\(row["rows"]!) exact=\(row["exact_requested"]!)"
+                let what = "\(set) \(xName)~\(yName) rows=\(row["rows"]!) "
+                    + "exact=\(row["exact_requested"]!)"
                 checker.check(Double(result.n), row["n"], what + " n")
                 checker.check(result.rho, row["rho"], what + " rho")
                 checker.check(result.statistic, row["S"], what + " S")

@@ -116,4 +116,13 @@ final class KaplanMeierTests: XCTestCase {
         XCTAssertNil(curve.median)
         XCTAssertEqual(curve.survival.last ?? .nan, 0.75, accuracy: 1e-15)
     }
+
+    /// Times equal up to floating-point noise are one time, as R's aeqSurv makes them
+    /// (survival 3.5.3, timefix = TRUE): 0.1 + 0.2 and 0.3 are tied.
+    func testTimesEqualUpToRoundingAreTied() {
+        let curve = KaplanMeier.fit(time: [0.1 + 0.2, 0.3, 1], event: [true, true, false])
+        XCTAssertEqual(curve.time.count, 2)
+        XCTAssertEqual(curve.numberOfEvents.first, 2)
+        XCTAssertEqual(curve.survival.first ?? .nan, 1.0 / 3.0, accuracy: 1e-15)
+    }
 }

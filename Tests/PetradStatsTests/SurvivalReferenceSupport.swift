@@ -79,7 +79,8 @@ func completeRows(_ table: CSVTable, time: String, event: String, columns: [Stri
     let t = try table.numericColumn(time)
     let e = try table.numericColumn(event)
     let others = try columns.map { try table.column($0) }
-    var times: [Double] = [], events: [Bool] = [], values = [[String]](repeating: [], count: columns.count)
+    var times: [Double] = [], events: [Bool] = []
+    var values = [[String]](repeating: [], count: columns.count)
     for i in t.indices {
         guard let ti = t[i], let ei = e[i] else { continue }
         if others.contains(where: { $0[i].isEmpty || $0[i] == "NA" }) { continue }

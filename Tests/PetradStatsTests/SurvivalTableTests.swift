@@ -32,11 +32,30 @@ final class SurvivalTableTests: XCTestCase {
         XCTAssertEqual(curve.survival, [0.5, 0])
     }
 
+    /// bad_event/ after dropping, the other calls of outcome.csv (R 4.2.2, survival 3.5.3):
+    /// survdiff chisq 1, p 0.317310507862914; coxph coef 21.2028947907681 with "Ran out of
+    /// iterations and did not converge"; concordance(Surv ~ x) 0.
+    func testDroppedBadEventsGiveRsNumbersOnTheTwoRowsLeft() throws {
+        let input = try table("time,status,x\n1,1,1\n2,3,0\n3,5,1\n4,1,0\n5,3,1\n6,5,0\n")
+        let data = try input.prepare(covariates: [.numeric("x")], group: "x", policy: .drop)
+        let test = try LogRank.test(time: data.time, event: data.event, group: data.group!)
+        XCTAssertEqual(test.chiSquare, 1, accuracy: 1e-12)
+        XCTAssertEqual(test.pValue, 0.317310507862914, accuracy: 1e-13)
+        let fit = try CoxModel.fit(time: data.time, event: data.event,
+                                   covariates: data.covariates, names: data.names)
+        XCTAssertEqual(fit.coefficients[0], 21.2028947907681, accuracy: 21.2 * 1e-9)
+        XCTAssertEqual(fit.warnings, ["Ran out of iterations and did not converge"])
+        XCTAssertFalse(fit.isEstimable(0))
+        let c = Concordance.harrell(time: data.time, event: data.event,
+                                    score: data.covariates[0], reverse: false)
+        XCTAssertEqual(c.concordance, 0, accuracy: 1e-15)
+    }
+
     func testNegativeTimeIsNamed() throws {
         let input = try table("time,status\n1,1\n-2,0\n3,1\n")
         XCTAssertThrowsError(try input.prepare()) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("negative time") && text.contains("-2 (rows 2)"), text)
+            XCTAssertTrue(text.contains("negative time") && text.contains("-2 (row 2)"), text)
         }
     }
 

@@ -39,8 +39,15 @@ public enum Concordance {
     ///     predictor) reads the score as a risk: a higher score should fail first. `false` is
     ///     `concordance(Surv(time, status) ~ x)`'s default: a higher x should live longer.
     ///   - strata: pairs are formed within strata only; counts are summed over strata.
+    ///   Times equal up to floating-point noise are merged first (`TimeAlignment`).
     public static func harrell(time: [Double], event: [Bool], score: [Double],
                                strata: [String]? = nil, reverse: Bool = true) -> ConcordanceResult {
+        harrellAligned(time: TimeAlignment.aligned(time), event: event, score: score,
+                       strata: strata, reverse: reverse)
+    }
+
+    static func harrellAligned(time: [Double], event: [Bool], score: [Double],
+                               strata: [String]?, reverse: Bool) -> ConcordanceResult {
         let n = time.count
         precondition(event.count == n && score.count == n, "time, event, score differ in length")
         var groups: [String: [Int]] = [:]

@@ -6,6 +6,9 @@ public enum CoxTies: String, CaseIterable, Sendable {
     case efron
     /// Breslow's approximation.
     case breslow
+    /// The exact (discrete, conditional logistic) partial likelihood: the deaths at a time
+    /// against every subset of the same size of the risk set (R: `ties = "exact"`).
+    case exact
 }
 
 /// A model-level test: statistic, degrees of freedom, upper-tail chi-square p.
@@ -118,6 +121,7 @@ public enum CoxModel {
             }
         }
 
+        let time = TimeAlignment.aligned(time)
         // Sort by stratum, then time (stable), as coxph does.
         let strataKeys = strata ?? [String](repeating: "", count: n)
         let order = (0..<n).sorted {
@@ -125,7 +129,7 @@ public enum CoxModel {
             if time[$0] != time[$1] { return time[$0] < time[$1] }
             return $0 < $1
         }
-        var problem = CoxProblem(n: n, p: p, efron: ties == .efron)
+        var problem = CoxProblem(n: n, p: p, ties: ties)
         for (position, row) in order.enumerated() {
             problem.time[position] = time[row]
             problem.status[position] = event[row]
@@ -139,60 +143,29 @@ public enum CoxModel {
             let zeroOne = column.allSatisfy { $0 == 0 || $0 == 1 || $0 == -1 }
             if !zeroOne {
                 let mean = column.reduce(0, +) / Double(n)
-                let spread = column.reduce(0) { $0 + abs($1 - mean) }
                 means[c] = mean
-                scale[c] = spread > 0 ? Double(n) / spread : 1
+                if ties == .exact {
+                    // coxexact.fit: R's scale(), centre and divide by the sample sd.
+                    let ss = column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+                    let sd = n > 1 ? (ss / Double(n - 1)).squareRoot() : 0
+                    scale[c] = sd > 0 ? 1 / sd : 1
+                } else {
+                    let spread = column.reduce(0) { $0 + abs($1 - mean) }
+                    scale[c] = spread > 0 ? Double(n) / spread : 1
+                }
             }
             for (position, row) in order.enumerated() {
                 problem.x[position * p + c] = (column[row] - means[c]) * scale[c]
             }
         }
 
-        // Newton–Raphson with step halving (coxfit6).
-        var beta = [Double](repeating: 0, count: p)
-        var current = problem.evaluate(beta)
-        let loglikNull = current.loglik
-        var factor = SymmetricFactor(current.information, size: p)
-        let firstStep = factor.solve(current.score)
-        let scoreTest = zip(firstStep, current.score).reduce(0) { $0 + $1.0 * $1.1 }
-        var bestLoglik = loglikNull
-        var newBeta = zip(beta, firstStep).map { $0 + $1 }
-        var halving = 0.0
-        var iterations = 0
-        var converged = false
-        var final = current
-        var iteration = 1
-        while iteration <= maxIterations {
-            let trial = problem.evaluate(newBeta)
-            factor = SymmetricFactor(trial.information, size: p)
-            let finite = trial.loglik.isFinite && trial.score.allSatisfy(\.isFinite)
-                && trial.information.allSatisfy(\.isFinite)
-            if finite && abs(1 - bestLoglik / trial.loglik) <= epsilon {
-                bestLoglik = trial.loglik
-                beta = newBeta
-                final = trial
-                converged = true
-                break
-            }
-            if !finite || trial.loglik < bestLoglik {
-                halving += 1
-                for i in 0..<p { newBeta[i] = (newBeta[i] + halving * beta[i]) / (halving + 1) }
-            } else {
-                halving = 0
-                bestLoglik = trial.loglik
-                let step = factor.solve(trial.score)
-                beta = newBeta
-                for i in 0..<p { newBeta[i] += step[i] }
-            }
-            iteration += 1
-        }
-        iterations = iteration
-        if !converged {
-            current = problem.evaluate(beta)
-            bestLoglik = current.loglik
-            final = current
-            factor = SymmetricFactor(current.information, size: p)
-        }
+        let newton = ties == .exact
+            ? problem.newtonExact(maxIterations: maxIterations, epsilon: epsilon)
+            : problem.newton(maxIterations: maxIterations, epsilon: epsilon)
+        let beta = newton.beta, final = newton.final, factor = newton.factor
+        let loglikNull = newton.loglikNull, bestLoglik = newton.loglik
+        let scoreTest = newton.scoreTest, iterations = newton.iterations
+        let converged = newton.converged
 
         // Back to the original scale.
         let scaledVariance = factor.inverse()
@@ -216,20 +189,27 @@ public enum CoxModel {
         if !converged {
             warnings.append("Ran out of iterations and did not converge")
         } else {
+            // R's rule: |u V| > eps and > sqrt(eps) |beta| (coxexact.fit: on the scaled scale).
             var infinite: [Int] = []
+            let exact = ties == .exact
             for j in 0..<p where !factor.singular[j] {
                 var s = 0.0
-                for i in 0..<p { s += score[i] * variance[i * p + j] }
+                for i in 0..<p {
+                    s += exact ? final.score[i] * scaledVariance[i * p + j]
+                        : score[i] * variance[i * p + j]
+                }
                 let size = abs(s)
+                let coefficient = exact ? beta[j] : coefficients[j]
                 if !score[j].isFinite || (size > epsilon && size > epsilon.squareRoot()
-                                          * abs(coefficients[j])) {
+                                          * abs(coefficient)) {
                     infinite.append(j)
                 }
             }
             if !infinite.isEmpty {
                 warnings.append("Loglik converged before variable  "
                                 + infinite.map { String($0 + 1) }.joined(separator: ",")
-                                + " ; coefficient may be infinite. ")
+                                + (exact ? " ; beta may be infinite. "
+                                   : " ; coefficient may be infinite. "))
                 for j in infinite {
                     notEstimable.append(CoxNotEstimable(
                         index: j, name: names[j],
@@ -242,7 +222,8 @@ public enum CoxModel {
             }
         }
         if !converged {
-            for j in 0..<p where !factor.singular[j] && !notEstimable.contains(where: { $0.index == j }) {
+            let listed = Set(notEstimable.map(\.index))
+            for j in 0..<p where !factor.singular[j] && !listed.contains(j) {
                 notEstimable.append(CoxNotEstimable(
                     index: j, name: names[j],
                     reason: "Newton–Raphson did not converge in \(maxIterations) iterations"))
@@ -277,7 +258,7 @@ public enum CoxModel {
             for i in estimated { sum += covariates[i][row] * coefficients[i] }
             linearPredictor[row] = sum - offset
         }
-        let concordance = Concordance.harrell(time: time, event: event, score: linearPredictor,
+        let concordance = Concordance.harrellAligned(time: time, event: event, score: linearPredictor,
                                               strata: strata, reverse: true)
         return CoxFit(
             names: names, coefficients: coefficients, variance: variance, ties: ties, n: n,
@@ -294,17 +275,18 @@ public enum CoxModel {
 private struct CoxProblem {
     let n: Int
     let p: Int
-    let efron: Bool
+    let ties: CoxTies
+    var efron: Bool { ties == .efron }
     var time: [Double]
     var status: [Bool]
     var lastInStratum: [Bool]
     /// Row-major n x p.
     var x: [Double]
 
-    init(n: Int, p: Int, efron: Bool) {
+    init(n: Int, p: Int, ties: CoxTies) {
         self.n = n
         self.p = p
-        self.efron = efron
+        self.ties = ties
         time = [Double](repeating: 0, count: n)
         status = [Bool](repeating: false, count: n)
         lastInStratum = [Bool](repeating: false, count: n)
@@ -318,8 +300,185 @@ private struct CoxProblem {
         var information: [Double]
     }
 
-    /// Walks from the longest time down, accumulating risk-set sums.
+    struct NewtonResult {
+        var beta: [Double]
+        var final: Evaluation
+        var factor: SymmetricFactor
+        var loglikNull: Double
+        var loglik: Double
+        var scoreTest: Double
+        var iterations: Int
+        var converged: Bool
+    }
+
+    private static func isFinite(_ e: Evaluation) -> Bool {
+        e.loglik.isFinite && e.score.allSatisfy(\.isFinite) && e.information.allSatisfy(\.isFinite)
+    }
+
+    /// coxfit6: Newton–Raphson; when the log-likelihood falls (or is not finite) the step is
+    /// pulled back towards the last good beta, more each time (1/2, 2/3, 3/4 of the way).
+    func newton(maxIterations: Int, epsilon: Double) -> NewtonResult {
+        var beta = [Double](repeating: 0, count: p)
+        let start = evaluate(beta)
+        var factor = SymmetricFactor(start.information, size: p)
+        let firstStep = factor.solve(start.score)
+        let scoreTest = zip(firstStep, start.score).reduce(0) { $0 + $1.0 * $1.1 }
+        var best = start.loglik
+        var newBeta = zip(beta, firstStep).map { $0 + $1 }
+        var halving = 0.0
+        var iteration = 1
+        while iteration <= maxIterations {
+            let trial = evaluate(newBeta)
+            factor = SymmetricFactor(trial.information, size: p)
+            let finite = Self.isFinite(trial)
+            if finite && abs(1 - best / trial.loglik) <= epsilon {
+                return NewtonResult(beta: newBeta, final: trial, factor: factor,
+                                    loglikNull: start.loglik, loglik: trial.loglik,
+                                    scoreTest: scoreTest, iterations: iteration, converged: true)
+            }
+            if !finite || trial.loglik < best {
+                halving += 1
+                for i in 0..<p { newBeta[i] = (newBeta[i] + halving * beta[i]) / (halving + 1) }
+            } else {
+                halving = 0
+                best = trial.loglik
+                let step = factor.solve(trial.score)
+                beta = newBeta
+                for i in 0..<p { newBeta[i] += step[i] }
+            }
+            iteration += 1
+        }
+        let last = evaluate(beta)
+        return NewtonResult(beta: beta, final: last,
+                            factor: SymmetricFactor(last.information, size: p),
+                            loglikNull: start.loglik, loglik: last.loglik, scoreTest: scoreTest,
+                            iterations: iteration, converged: false)
+    }
+
+    /// coxexact: Newton–Raphson; a step that lowers the log-likelihood is halved, and
+    /// convergence is only accepted after a full step.
+    func newtonExact(maxIterations: Int, epsilon: Double) -> NewtonResult {
+        var beta = [Double](repeating: 0, count: p)
+        let start = evaluate(beta)
+        var factor = SymmetricFactor(start.information, size: p)
+        let firstStep = factor.solve(start.score)
+        let scoreTest = zip(firstStep, start.score).reduce(0) { $0 + $1.0 * $1.1 }
+        var best = start.loglik
+        var oldBeta = beta
+        for i in 0..<p { beta[i] += firstStep[i] }
+        var halving = false
+        if maxIterations >= 1 {
+            for iteration in 1...maxIterations {
+                let trial = evaluate(beta)
+                factor = SymmetricFactor(trial.information, size: p)
+                let finite = Self.isFinite(trial)
+                if finite && abs(1 - best / trial.loglik) <= epsilon && !halving {
+                    return NewtonResult(beta: beta, final: trial, factor: factor,
+                                        loglikNull: start.loglik, loglik: trial.loglik,
+                                        scoreTest: scoreTest, iterations: iteration,
+                                        converged: true)
+                }
+                if iteration == maxIterations { break }
+                if !finite || trial.loglik < best {
+                    halving = true
+                    for i in 0..<p { beta[i] = (oldBeta[i] + beta[i]) / 2 }
+                } else {
+                    halving = false
+                    best = trial.loglik
+                    let step = factor.solve(trial.score)
+                    oldBeta = beta
+                    for i in 0..<p { beta[i] += step[i] }
+                }
+            }
+        }
+        let last = evaluate(oldBeta)
+        return NewtonResult(beta: oldBeta, final: last,
+                            factor: SymmetricFactor(last.information, size: p),
+                            loglikNull: start.loglik, loglik: last.loglik, scoreTest: scoreTest,
+                            iterations: maxIterations, converged: false)
+    }
+
+    /// Partial log-likelihood, score and information at beta.
     func evaluate(_ beta: [Double]) -> Evaluation {
+        ties == .exact ? evaluateExact(beta) : evaluateApproximate(beta)
+    }
+
+    /// Exact partial likelihood: at each time with d deaths, risk set R (every subject of the
+    /// stratum with time >= t), the denominator is the sum over all size-d subsets S of R of
+    /// exp(sum_S x b), built by the recursion f(k, m) = f(k, m-1) + r_m f(k-1, m-1) together
+    /// with its first and second derivatives (Gail, Lubin and Rubinstein 1981).
+    private func evaluateExact(_ beta: [Double]) -> Evaluation {
+        var loglik = 0.0
+        var u = [Double](repeating: 0, count: p)
+        var imat = [Double](repeating: 0, count: p * p)
+        var risk = [Double](repeating: 0, count: n)
+        var linear = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var z = 0.0
+            for j in 0..<p { z += beta[j] * x[i * p + j] }
+            linear[i] = z
+            risk[i] = exp(z)
+        }
+        var stratumEnd = n - 1
+        var person = n - 1
+        while person >= 0 {
+            if lastInStratum[person] { stratumEnd = person }
+            let t = time[person]
+            var deaths = 0
+            var first = person
+            while first >= 0 && time[first] == t {
+                if status[first] {
+                    deaths += 1
+                    for j in 0..<p { u[j] += x[first * p + j] }
+                    loglik += linear[first]
+                }
+                first -= 1
+                if first >= 0 && lastInStratum[first] { break }
+            }
+            let groupStart = first + 1
+            person = first
+            guard deaths > 0 else { continue }
+            // Subset sums over the risk set groupStart...stratumEnd.
+            var f = [Double](repeating: 0, count: deaths + 1)
+            var g = [Double](repeating: 0, count: (deaths + 1) * p)
+            var h = [Double](repeating: 0, count: (deaths + 1) * p * p)
+            f[0] = 1
+            for m in groupStart...stratumEnd {
+                let r = risk[m]
+                let base = m * p
+                for k in stride(from: deaths, through: 1, by: -1) {
+                    let fk = f[k - 1]
+                    for j in 0..<p {
+                        let xj = x[base + j]
+                        for l in 0...j {
+                            let xl = x[base + l]
+                            h[(k * p + j) * p + l] += r * (xj * xl * fk + xj * g[(k - 1) * p + l]
+                                + xl * g[(k - 1) * p + j] + h[((k - 1) * p + j) * p + l])
+                        }
+                    }
+                    for j in 0..<p { g[k * p + j] += r * (x[base + j] * fk + g[(k - 1) * p + j]) }
+                    f[k] += r * fk
+                }
+            }
+            let d0 = f[deaths]
+            loglik -= log(d0)
+            for j in 0..<p {
+                let dj = g[deaths * p + j] / d0
+                u[j] -= dj
+                for l in 0...j {
+                    let dl = g[deaths * p + l] / d0
+                    imat[j * p + l] += h[(deaths * p + j) * p + l] / d0 - dj * dl
+                }
+            }
+        }
+        for i in 0..<p {
+            for j in 0..<i { imat[j * p + i] = imat[i * p + j] }
+        }
+        return Evaluation(loglik: loglik, score: u, information: imat)
+    }
+
+    /// Breslow / Efron: walks from the longest time down, accumulating risk-set sums.
+    private func evaluateApproximate(_ beta: [Double]) -> Evaluation {
         var loglik = 0.0
         var u = [Double](repeating: 0, count: p)
         var imat = [Double](repeating: 0, count: p * p)

@@ -143,9 +143,14 @@ public struct KaplanMeierQuantile: Equatable, Sendable {
 
 /// Kaplan–Meier estimation (R: `survival::survfit(Surv(time, event) ~ group)`).
 public enum KaplanMeier {
-    /// The curve of all rows. Times need not be sorted. An empty input gives an empty curve.
+    /// The curve of all rows. Times need not be sorted; times equal up to floating-point noise
+    /// are merged first (`TimeAlignment`, R's `timefix`). An empty input gives an empty curve.
     public static func fit(time: [Double], event: [Bool]) -> KaplanMeierCurve {
         precondition(time.count == event.count, "time and event differ in length")
+        return fitAligned(time: TimeAlignment.aligned(time), event: event)
+    }
+
+    private static func fitAligned(time: [Double], event: [Bool]) -> KaplanMeierCurve {
         var curve = KaplanMeierCurve()
         curve.n = time.count
         let order = time.indices.sorted { time[$0] < time[$1] }
@@ -185,9 +190,10 @@ public enum KaplanMeier {
                            levels: [String]? = nil) -> [(level: String, curve: KaplanMeierCurve)] {
         precondition(time.count == group.count, "time and group differ in length")
         let order = levels ?? GroupLevels.sorted(group)
+        let time = TimeAlignment.aligned(time)
         return order.map { level in
             let rows = group.indices.filter { group[$0] == level }
-            return (level, fit(time: rows.map { time[$0] }, event: rows.map { event[$0] }))
+            return (level, fitAligned(time: rows.map { time[$0] }, event: rows.map { event[$0] }))
         }
     }
 }

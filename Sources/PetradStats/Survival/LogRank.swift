@@ -47,6 +47,7 @@ public enum LogRank {
                              value: "\(count) times, \(event.count) events, \(group.count) groups",
                              "time, event, group (and strata) must have the same length")
         }
+        let time = TimeAlignment.aligned(time)
         let order = levels ?? GroupLevels.sorted(group)
         let k = order.count
         guard k >= 2 else {
@@ -94,7 +95,8 @@ public enum LogRank {
         let df = used.count - 1
         return LogRankResult(levels: order, n: sizes, observed: observed, expected: expected,
                              variance: variance, chiSquare: chi, degreesOfFreedom: df,
-                             pValue: df > 0 ? ChiSquare.upperTail(chi, degreesOfFreedom: Double(df)) : .nan,
+                             pValue: df > 0
+                                ? ChiSquare.upperTail(chi, degreesOfFreedom: Double(df)) : .nan,
                              rho: rho, stratified: strata != nil)
     }
 

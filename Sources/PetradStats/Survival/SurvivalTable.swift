@@ -328,7 +328,7 @@ public struct SurvivalTable {
                 let rows = entry.rows.prefix(10).map(String.init).joined(separator: ", ")
                     + (entry.rows.count > 10 ? ", … (\(entry.rows.count) rows)" : "")
                 let value = entry.value.isEmpty ? "(empty)" : entry.value
-                return "\(value) (rows \(rows))"
+                return "\(value) (\(entry.rows.count == 1 ? "row" : "rows") \(rows))"
             }
             parts.append("column '\(g.column)': \(g.reason): " + listed.joined(separator: "; "))
         }
