@@ -127,13 +127,24 @@ func decodeRaw(_ data: Data, offset: Int, count: Int, type: ScalarType, bigEndia
     }
 }
 
-/// Decompresses exactly `count` voxels from `reader` into a buffer of the declared size and
-/// decodes them. `compressedBytes` bounds what the stream can possibly expand to, so an absurd
-/// declared size is refused before the buffer is allocated.
-func decodeCompressed(_ reader: GzipReader, compressedBytes: Int, count: Int, type: ScalarType,
-                      bigEndian: Bool, file: String, field: String, declared: String) throws
-    -> [Double]
-{
+/// The gzip trailer's ISIZE (uncompressed length of the last member, modulo 2^32).
+func gzipTrailerSize(_ data: Data) -> Int? {
+    guard isGzip(data), data.count >= 18 else { return nil }
+    let end = data.endIndex
+    return (0..<4).reduce(0) { $0 | Int(data[end - 4 + $1]) << (8 * $1) }
+}
+
+/// Decompresses exactly `count` voxels from `reader` and decodes them.
+///
+/// Before allocating, the declared size is checked against the compressed data: it may not
+/// exceed what deflate can expand `compressedBytes` to, and, when the gzip trailer says the
+/// stream is shorter than `streamOffset` + the voxel bytes, the data is decompressed in 4 MiB
+/// steps instead of into one buffer of the declared size, so a hostile header costs no more
+/// memory than the data really holds. Otherwise the voxels go straight into one buffer of the
+/// declared size.
+func decodeCompressed(_ reader: GzipReader, compressedBytes: Int, trailerSize: Int?,
+                      streamOffset: Int, count: Int, type: ScalarType, bigEndian: Bool,
+                      file: String, field: String, declared: String) throws -> [Double] {
     let needed = count * type.byteCount
     guard needed <= compressedBytes * GzipReader.maximumExpansion + 4096 else {
         throw InputError(file: file, field: field, value: declared,
@@ -141,8 +152,26 @@ func decodeCompressed(_ reader: GzipReader, compressedBytes: Int, count: Int, ty
                          + "compressed bytes follow, more than deflate can expand to; the header "
                          + "is wrong or the file is truncated.")
     }
-    var bytes = [UInt8](repeating: 0, count: needed)
-    let got = try bytes.withUnsafeMutableBytes { try reader.read(into: $0) }
+    let total = streamOffset + needed
+    let trailerDisagrees = trailerSize.map { total < 1 << 32 && $0 < total } ?? false
+    var bytes: [UInt8]
+    var got = 0
+    if trailerDisagrees {
+        bytes = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 22)
+        while got < needed {
+            let want = min(chunk.count, needed - got)
+            let n = try chunk.withUnsafeMutableBytes {
+                try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
+            }
+            bytes.append(contentsOf: chunk[0..<n])
+            got += n
+            if n < want { break }
+        }
+    } else {
+        bytes = [UInt8](repeating: 0, count: needed)
+        got = try bytes.withUnsafeMutableBytes { try reader.read(into: $0) }
+    }
     guard got == needed else {
         throw InputError(file: file, field: field, value: declared,
                          "declares \(count) voxels of \(type.rawValue) (\(needed) bytes) but the "

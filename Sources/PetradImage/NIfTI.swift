@@ -77,9 +77,10 @@ enum NIfTI {
                 throw InputError(file: file, field: "vox_offset", value: "\(offset)",
                                  "points past the end of the decompressed file; it is truncated.")
             }
-            voxels = try decodeCompressed(reader, compressedBytes: data.count, count: count,
-                                          type: type, bigEndian: fields.bigEndian, file: file,
-                                          field: "dim", declared: declared)
+            voxels = try decodeCompressed(reader, compressedBytes: data.count,
+                                          trailerSize: gzipTrailerSize(data), streamOffset: offset,
+                                          count: count, type: type, bigEndian: fields.bigEndian,
+                                          file: file, field: "dim", declared: declared)
         } else {
             voxels = try decodeRaw(data, offset: offset, count: count, type: type,
                                    bigEndian: fields.bigEndian, file: file, field: "dim",
@@ -535,7 +536,7 @@ extension ImageIO {
                              "label maps are written as uint8, int16, uint16 or int32.")
         }
         if let bad = values.first(where: { !range.contains($0) }) {
-            throw InputError(file: path, field: "label", value: formatNumber(bad),
+            throw InputError(file: path, field: "label", value: String(Int64(bad)),
                              "does not fit in \(type.rawValue); write the labels as int32.")
         }
         try writeNIfTI(geometry: geometry, values: values, type: type, path: path)

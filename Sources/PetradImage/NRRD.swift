@@ -51,7 +51,9 @@ enum NRRD {
                                      "the data ends before the bytes to skip; the header is wrong.")
                 }
             }
-            voxels = try decodeCompressed(reader, compressedBytes: payload.count, count: count,
+            voxels = try decodeCompressed(reader, compressedBytes: payload.count,
+                                          trailerSize: gzipTrailerSize(payload),
+                                          streamOffset: max(parsed.byteSkip, 0), count: count,
                                           type: type, bigEndian: parsed.bigEndian, file: file,
                                           field: "sizes", declared: declared)
         case "ascii", "text", "txt":
@@ -89,13 +91,20 @@ enum NRRD {
                     dataOffset = lineStart - data.startIndex
                     break
                 } else if !line.hasPrefix("#") {
-                    if let range = line.range(of: ": "), !line[..<range.lowerBound].hasSuffix(":") {
-                        let key = line[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+                    // "field: value", or "key:=value" (free key/value pairs, ignored).
+                    let field = line.range(of: ": ")
+                    let pair = line.range(of: ":=")
+                    if let pair, field.map({ pair.lowerBound < $0.lowerBound }) ?? true {
+                        // a key/value pair
+                    } else if let field {
+                        let key = line[..<field.lowerBound].trimmingCharacters(in: .whitespaces)
                             .lowercased()
-                        fields[key] = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
-                    } else if !line.contains(":=") {
+                        fields[key] = line[field.upperBound...]
+                            .trimmingCharacters(in: .whitespaces)
+                    } else {
                         throw InputError(file: file, field: "header line", value: line,
-                                         "is neither 'field: value' nor 'key:=value'; the header is damaged.")
+                                         "is neither 'field: value' nor 'key:=value'; the "
+                                         + "header is damaged.")
                     }
                 }
             }
@@ -149,7 +158,6 @@ enum NRRD {
 
         // Space: sign of each axis relative to LPS.
         var flip = SIMD3<Double>(1, 1, 1)
-        var spaceDimension = 3
         if let space = fields["space"]?.lowercased() {
             switch space {
             case "left-posterior-superior", "lps": flip = SIMD3(1, 1, 1)
@@ -162,9 +170,9 @@ enum NRRD {
             }
         } else if let text = fields["space dimension"] {
             guard let n = Int(text), (1...3).contains(n) else {
-                throw InputError(file: file, field: "space dimension", value: text, "must be 1, 2 or 3.")
+                throw InputError(file: file, field: "space dimension", value: text,
+                                 "must be 1, 2 or 3.")
             }
-            spaceDimension = n
         }
 
         var spacing = SIMD3<Double>(1, 1, 1)
@@ -178,9 +186,10 @@ enum NRRD {
                                  "must give one vector per axis (\(dimension)).")
             }
             for (axis, vector) in vectors.enumerated() {
-                guard let vector, vector.count <= 3, vector.count >= min(spaceDimension, 2) || vector.count == dimension else {
+                guard let vector, (1...3).contains(vector.count) else {
                     throw InputError(file: file, field: "space directions", value: text,
-                                     "has a non-spatial axis ('none'); petrad reads scalar 3D images only.")
+                                     "has a non-spatial axis ('none') or a vector longer than 3; "
+                                     + "petrad reads scalar 3D images only.")
                 }
                 var v = SIMD3<Double>(0, 0, 0)
                 for (k, x) in vector.enumerated() { v[k] = x }

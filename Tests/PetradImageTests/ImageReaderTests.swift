@@ -339,4 +339,57 @@ final class ImageReaderTests: XCTestCase {
         complex.int16(70, 32)
         assertInputError(try folder.write("c.nii", complex.bytes), field: "datatype")
     }
+
+    /// Gzip data of 100000 bytes (compressible about 2:1) under a header declaring 40 MB: within
+    /// deflate's expansion limit, but the gzip trailer disagrees, so the data is decompressed in
+    /// steps and the shortfall reported without allocating the declared 40 MB.
+    func testNRRDGzipShorterThanDeclaredIsReportedWithTheBytesFound() throws {
+        let folder = try TemporaryFolder()
+        var generator = SystemRandomNumberGenerator()
+        let payload = Data((0..<100_000).map { _ in UInt8.random(in: 0...15, using: &generator) })
+        let path = try folder.write("short.nrrd", try nrrdFile(
+            fields: [("type", "double"), ("dimension", "3"), ("sizes", "100 100 500"),
+                     ("endian", "little")], payload: payload, gzip: true))
+        XCTAssertThrowsError(try ImageIO.readImage(path: path)) { error in
+            let input = error as? InputError
+            XCTAssertEqual(input?.field, "sizes")
+            XCTAssertTrue(input?.message.contains("holds only 100000 bytes") ?? false, "\(error)")
+        }
+    }
+
+    /// Ascii encoding, a 2D image (size z = 1, third direction the cross product of the first
+    /// two), comments and key:=value lines in the header.
+    func testNRRDAsciiTwoDimensionalWithKeyValuePairs() throws {
+        let text = """
+            NRRD0004
+            # a comment
+            type: float
+            dimension: 2
+            space: left-posterior-superior
+            sizes: 3 2
+            space directions: (0,2,0) (-1.5,0,0)
+            space origin: (1,2,3)
+            DICOM_note:=a: b
+            encoding: ascii
+
+            1 2 3
+            4.5 5 -6
+
+            """
+        let folder = try TemporaryFolder()
+        let path = try folder.write("a.nrrd", Data(text.utf8))
+        let image = try ImageIO.readImage(path: path)
+        XCTAssertEqual(image.geometry.size, SIMD3(3, 2, 1))
+        XCTAssertEqual(image.geometry.spacing, SIMD3(2, 1.5, 1))
+        XCTAssertEqual(image.geometry.direction, [0, -1, 0, 1, 0, 0, 0, 0, 1])
+        XCTAssertEqual(image.geometry.origin, SIMD3(1, 2, 3))
+        XCTAssertEqual(image.voxels, [1, 2, 3, 4.5, 5, -6])
+    }
+
+    func testNRRDDetachedDataIsRefusedByName() throws {
+        let folder = try TemporaryFolder()
+        let text = "NRRD0004\ntype: short\ndimension: 3\nsizes: 2 2 2\nendian: little\n"
+            + "encoding: raw\ndata file: image.raw\n\n"
+        assertInputError(try folder.write("d.nhdr", Data(text.utf8)), field: "data file")
+    }
 }

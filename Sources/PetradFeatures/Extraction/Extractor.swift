@@ -23,7 +23,7 @@ public struct Extractor: Sendable {
         let mask = try ImageIO.readMaskValues(path: maskPath)
         do {
             return try extract(image: image, maskValues: mask, label: label,
-                               imageScalar: header.scalarType)
+                               imageScalar: header.scalarType, maskFile: maskPath)
         } catch var error as InputError {
             if error.file.isEmpty { error.file = maskPath }
             throw error
@@ -40,14 +40,25 @@ public struct Extractor: Sendable {
     /// - Throws: `InputError` naming the setting and value when the label is absent (listing the
     ///   values present), the grids differ, or the ROI fails a PyRadiomics check.
     public func extract(image: ImageVolume, maskValues: ImageVolume, label: Int? = nil,
-                        imageScalar: ScalarType = .float64) throws -> FeatureRow {
+                        imageScalar: ScalarType = .float64, maskFile: String = "")
+        throws -> FeatureRow
+    {
         try settings.validate()
         let label = label ?? settings.label
         var row = FeatureRow()
         var notes: [String] = []
 
-        // Label selection (PyRadiomics getMask).
-        var mask = try selectLabel(maskValues, label: label)
+        // Label selection (PyRadiomics getMask) and, without resampling, the mask placed on the
+        // image grid (checkMask with geometryTolerance / correctMask), by PetradImage's
+        // MaskLoader. ROI size checks come later, on the final grid.
+        let resampling = settings.resampledPixelSpacing != nil
+        let maskSettings = MaskSettings(label: label, geometryTolerance: settings.geometryTolerance,
+                                        correctMask: settings.correctMask,
+                                        minimumROIDimensions: 0, minimumROISize: nil)
+        var (mask, report) = try MaskLoader.select(
+            maskValues: maskValues, image: resampling ? maskValues.geometry : image.geometry,
+            settings: maskSettings, file: maskFile)
+        notes += report.warnings
         let info = settings.additionalInfo
         if info {
             row.append("diagnostics_Versions_petrad", text: petradVersion)
@@ -56,7 +67,11 @@ public struct Extractor: Sendable {
             row.append("diagnostics_Configuration_Settings", text: settings.pyRadiomicsSettingsText)
             row.append("diagnostics_Configuration_EnabledImageTypes", text: "{'Original': {}}")
             addImageDiagnostics(&row, image, "original")
-            addMaskDiagnostics(&row, mask, image: nil, "original")
+            addMaskDiagnostics(&row, report.original, maskValues.geometry, nil, "original")
+            if let corrected = report.corrected {
+                addMaskDiagnostics(&row, corrected, image.geometry, roiValues(image, mask),
+                                   "corrected")
+            }
         }
 
         // Normalisation, then resampling or pre-cropping (PyRadiomics loadImage).
@@ -74,16 +89,17 @@ public struct Extractor: Sendable {
                 outputType: scalar)
             if info {
                 addImageDiagnostics(&row, image, "interpolated")
-                addMaskDiagnostics(&row, mask, image: image, "interpolated")
+                if let statistics = ROIStatistics.of(mask) {
+                    addMaskDiagnostics(&row, statistics, mask.geometry, roiValues(image, mask),
+                                       "interpolated")
+                }
             }
         } else if settings.preCrop {
-            mask = try checkedGeometry(image: image, mask: mask, row: &row)
             (image, mask) = try Cropping.crop(image: image, mask: mask,
                                               padDistance: settings.padDistance)
         }
 
         // Mask checks (PyRadiomics checkMask).
-        mask = try checkedGeometry(image: image, mask: mask, row: &row)
         var box = try checkROI(mask, notes: &notes)
 
         // Resegmentation.
@@ -92,7 +108,9 @@ public struct Extractor: Sendable {
             let r = try Resegmentation.resegment(image: image, mask: mask, range: range,
                                                  mode: settings.resegmentMode)
             box = try checkROI(r, notes: &notes)
-            if info { addMaskDiagnostics(&row, r, image: image, "resegmented") }
+            if info, let statistics = ROIStatistics.of(r) {
+                addMaskDiagnostics(&row, statistics, r.geometry, roiValues(image, r), "resegmented")
+            }
             resegmented = r
         }
 
@@ -167,72 +185,6 @@ public struct Extractor: Sendable {
 
     // MARK: - Steps
 
-    /// Voxels whose stored value equals `label` exactly (the mask is never cast to 8 bits).
-    func selectLabel(_ values: ImageVolume, label: Int) throws -> Volume<UInt8> {
-        var mask = Volume<UInt8>(geometry: values.geometry, repeating: 0)
-        let target = Double(label)
-        var found = false
-        for i in values.voxels.indices where values.voxels[i] == target {
-            mask.voxels[i] = 1
-            found = true
-        }
-        guard found else {
-            var present = Set<Double>()
-            for v in values.voxels where v != 0 {
-                present.insert(v)
-                if present.count > 20 { break }
-            }
-            let list = present.sorted().prefix(20).map(formatNumber).joined(separator: ", ")
-            throw InputError(file: "", field: "label", value: "\(label)",
-                             present.isEmpty
-                                ? "The mask has no non-zero voxel (nothing is segmented)."
-                                : "Label \(label) is not in the mask; values present: \(list).")
-        }
-        return mask
-    }
-
-    /// The mask on the image's grid: equal grids (within `geometryTolerance`, SimpleITK's
-    /// default 1e-6 of the spacing for origins and 1e-6 for directions) pass; otherwise, with
-    /// `correctMask`, the mask is resampled onto the image by nearest neighbour, else an error
-    /// gives the difference per axis.
-    func checkedGeometry(image: ImageVolume, mask: Volume<UInt8>, row: inout FeatureRow) throws
-        -> Volume<UInt8>
-    {
-        let a = image.geometry, b = mask.geometry
-        let tolerance = settings.geometryTolerance ?? 1e-6
-        let originLimit = tolerance * a.spacing.x
-        let originDifference = b.origin - a.origin
-        let spacingDifference = b.spacing - a.spacing
-        let sameSize = a.size == b.size
-        let sameOrigin = (0..<3).allSatisfy { abs(originDifference[$0]) <= originLimit }
-        let sameSpacing = (0..<3).allSatisfy { abs(spacingDifference[$0]) <= originLimit }
-        let sameDirection = zip(a.direction, b.direction).allSatisfy { abs($0 - $1) <= tolerance }
-        if sameSize && sameOrigin && sameSpacing && sameDirection {
-            if a == b { return mask }
-            var moved = mask
-            moved.geometry = a
-            return moved
-        }
-        guard settings.correctMask else {
-            func show(_ v: SIMD3<Double>) -> String {
-                "(x \(formatNumber(v.x)), y \(formatNumber(v.y)), z \(formatNumber(v.z)))"
-            }
-            var what: [String] = []
-            if !sameSize { what.append("size image \(a.size) vs mask \(b.size)") }
-            if !sameOrigin { what.append("origin differs by \(show(originDifference)) mm") }
-            if !sameSpacing { what.append("spacing differs by \(show(spacingDifference)) mm") }
-            if !sameDirection { what.append("directions differ") }
-            throw InputError(file: "", field: "mask geometry", value: what.joined(separator: "; "),
-                             "Image and mask grids differ beyond geometryTolerance \(tolerance); "
-                             + "set correctMask: true to resample the mask onto the image.")
-        }
-        let corrected = Resampling.resample(mask, onto: a)
-        if settings.additionalInfo {
-            addMaskDiagnostics(&row, corrected, image: image, "corrected")
-        }
-        return corrected
-    }
-
     /// The ROI's bounding box, after PyRadiomics' `minimumROIDimensions` and `minimumROISize`
     /// checks. A one-voxel ROI is accepted here (PyRadiomics refuses it) with a note.
     func checkROI(_ mask: Volume<UInt8>, notes: inout [String]) throws
@@ -302,73 +254,20 @@ public struct Extractor: Sendable {
         row.append("diagnostics_Image-\(prefix)_Maximum", image.voxels.max() ?? .nan)
     }
 
-    func addMaskDiagnostics(_ row: inout FeatureRow, _ mask: Volume<UInt8>, image: ImageVolume?,
-                            _ prefix: String) {
-        let g = mask.geometry
-        row.append("diagnostics_Mask-\(prefix)_Spacing", text: tuple(g.spacing))
-        row.append("diagnostics_Mask-\(prefix)_Size", text: tuple(g.size))
-        var count = 0
-        var sum = SIMD3<Double>.zero
-        if let box = Cropping.boundingBox(of: mask) {
-            let extent = box.upper &- box.lower &+ 1
-            row.append("diagnostics_Mask-\(prefix)_BoundingBox",
-                       text: "(\(box.lower.x), \(box.lower.y), \(box.lower.z), \(extent.x), "
-                           + "\(extent.y), \(extent.z))")
-        }
-        for z in 0..<g.size.z {
-            for y in 0..<g.size.y {
-                for x in 0..<g.size.x where mask[x, y, z] != 0 {
-                    count += 1
-                    sum += SIMD3(Double(x), Double(y), Double(z))
-                }
-            }
-        }
-        row.append("diagnostics_Mask-\(prefix)_VoxelNum", Double(count))
-        row.append("diagnostics_Mask-\(prefix)_VolumeNum", Double(connectedComponents(mask)))
-        let centre = sum / Double(max(count, 1))
-        row.append("diagnostics_Mask-\(prefix)_CenterOfMassIndex", text: tuple(centre))
-        row.append("diagnostics_Mask-\(prefix)_CenterOfMass",
-                   text: tuple(g.physicalPoint(ofIndex: centre)))
-        if let image {
-            let values = roiValues(image, mask)
+    func addMaskDiagnostics(_ row: inout FeatureRow, _ roi: ROIStatistics, _ grid: Geometry,
+                            _ values: [Double]?, _ prefix: String) {
+        row.append("diagnostics_Mask-\(prefix)_Spacing", text: tuple(grid.spacing))
+        row.append("diagnostics_Mask-\(prefix)_Size", text: tuple(grid.size))
+        row.append("diagnostics_Mask-\(prefix)_BoundingBox",
+                   text: "(" + roi.boundingBox.map(String.init).joined(separator: ", ") + ")")
+        row.append("diagnostics_Mask-\(prefix)_VoxelNum", Double(roi.voxelCount))
+        row.append("diagnostics_Mask-\(prefix)_VolumeNum", Double(roi.componentCount))
+        row.append("diagnostics_Mask-\(prefix)_CenterOfMassIndex", text: tuple(roi.centerOfMassIndex))
+        row.append("diagnostics_Mask-\(prefix)_CenterOfMass", text: tuple(roi.centerOfMass))
+        if let values {
             row.append("diagnostics_Mask-\(prefix)_Mean", pairwiseMean(values))
             row.append("diagnostics_Mask-\(prefix)_Minimum", values.min() ?? .nan)
             row.append("diagnostics_Mask-\(prefix)_Maximum", values.max() ?? .nan)
         }
-    }
-
-    /// Number of 26-connected components of the ROI (SimpleITK ConnectedComponentImageFilter
-    /// with FullyConnectedOn).
-    func connectedComponents(_ mask: Volume<UInt8>) -> Int {
-        let n = mask.size
-        var seen = [Bool](repeating: false, count: mask.voxels.count)
-        var components = 0
-        var stack: [Int] = []
-        for start in mask.voxels.indices where mask.voxels[start] != 0 && !seen[start] {
-            components += 1
-            seen[start] = true
-            stack.append(start)
-            while let i = stack.popLast() {
-                let x = i % n.x, y = (i / n.x) % n.y, z = i / (n.x * n.y)
-                for dz in -1...1 {
-                    let zz = z + dz
-                    if zz < 0 || zz >= n.z { continue }
-                    for dy in -1...1 {
-                        let yy = y + dy
-                        if yy < 0 || yy >= n.y { continue }
-                        for dx in -1...1 {
-                            let xx = x + dx
-                            if xx < 0 || xx >= n.x { continue }
-                            let j = xx + n.x * (yy + n.y * zz)
-                            if mask.voxels[j] != 0 && !seen[j] {
-                                seen[j] = true
-                                stack.append(j)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return components
     }
 }
