@@ -12,12 +12,37 @@ public struct StepUnavailable: Error, CustomStringConvertible {
 
 /// The calls from the study workflow into the statistics layer, in one place.
 public enum StatsBridge {
-    /// Repeated cross-validated LASSO-Cox on the training cohort (issue 5).
+    /// Repeated cross-validated LASSO-Cox on the training cohort (issue 5, PetradStats'
+    /// `LassoSelection`): `spec.repeats` cross-validations with their own seeded folds, the
+    /// `spec.maxFeatures` most often selected features, their mean coefficients (original
+    /// feature scale) times `spec.scale`. The signature file itself is written by the caller.
     /// - Parameters: `x[i][j]` is feature j of patient i.
     public static func signature(x: [[Double]], names: [String], time: [Double], event: [Bool],
-                          spec: SignatureSpec) throws -> SignatureSummary {
-        // Not yet: the repeated LASSO-Cox of branch lasso has not landed in this build.
-        throw StepUnavailable(step: "signature", reason: "repeated LASSO-Cox is not in this build")
+                                 spec: SignatureSpec) throws -> SignatureSummary {
+        let columns = names.indices.map { j in x.map { $0[j] } }
+        let matrix = FeatureMatrix(columns: columns, names: names)
+        var settings = LassoSelectionSettings()
+        settings.repeats = spec.repeats
+        settings.folds = spec.folds
+        settings.seed = Int(truncatingIfNeeded: spec.seed)
+        settings.topCount = min(spec.maxFeatures, names.count)
+        settings.scale = spec.scale
+        settings.lambdaRule = spec.lambdaRule == "lambda.1se" ? .oneSE : .min
+        settings.net.alpha = spec.alpha
+        let result = try LassoSelection.run(matrix, TimeToEvent(time: time, event: event),
+                                            settings: settings)
+        let signature = result.signature
+        var counts: [String: Int] = [:]
+        for feature in result.selection(settings.lambdaRule) where feature.selectedCount > 0 {
+            counts[feature.name] = feature.selectedCount
+        }
+        var summary = SignatureSummary(features: signature.features,
+                                       coefficients: signature.coefficients, centers: [],
+                                       scales: [], scale: signature.scale,
+                                       selectionCounts: counts, repeats: spec.repeats, file: "")
+        summary.lambdaRule = settings.lambdaRule.rawValue
+        summary.signatureJSON = String(decoding: try signature.jsonData(), as: UTF8.self)
+        return summary
     }
 
     /// The cutoff search on the training scores (issue 5).

@@ -95,6 +95,8 @@ public struct SignatureSpec: Sendable, Equatable {
     public var folds = 10
     public var seed: UInt64 = 1
     public var alpha = 1.0
+    /// The lambda each cross-validation keeps: "lambda.min" (default) or "lambda.1se".
+    public var lambdaRule = "lambda.min"
     /// Candidate features: names starting with one of these prefixes...
     public var includePrefixes = ["original_"]
     /// ...except these exact names or prefixes.
@@ -407,7 +409,7 @@ extension StudyFile {
         let r = KeyReader(file: file, pairs: try node.mapping(file: file, key: "signature"),
                           context: "signature.")
         try r.allow(["repeats", "max_features", "scale", "folds", "seed", "alpha",
-                     "include_prefixes", "exclude"])
+                     "lambda_rule", "include_prefixes", "exclude"])
         var spec = SignatureSpec()
         spec.repeats = try r.optional("repeats")?.int(file: file, key: "signature.repeats")
             ?? spec.repeats
@@ -420,6 +422,13 @@ extension StudyFile {
         spec.seed = UInt64(try r.optional("seed")?.int(file: file, key: "signature.seed") ?? 1)
         spec.alpha = try r.optional("alpha")?.double(file: file, key: "signature.alpha")
             ?? spec.alpha
+        if let rule = r.optional("lambda_rule") {
+            spec.lambdaRule = try rule.string(file: file, key: "signature.lambda_rule")
+            guard ["lambda.min", "lambda.1se"].contains(spec.lambdaRule) else {
+                throw InputError(file: file, field: "signature.lambda_rule",
+                                 value: spec.lambdaRule, "should be lambda.min or lambda.1se")
+            }
+        }
         if let prefixes = r.optional("include_prefixes") {
             spec.includePrefixes = try prefixes.sequence(file: file, key: "signature")
                 .map { try $0.string(file: file, key: "signature.include_prefixes") }

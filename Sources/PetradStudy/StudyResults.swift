@@ -20,6 +20,19 @@ public struct CoxTerm: Sendable, Codable, Equatable {
 /// The signature built on the training cohort for one endpoint.
 public struct SignatureSummary: Sendable, Codable, Equatable {
     public var features: [String]
+    public init(features: [String], coefficients: [Double], centers: [Double],
+                scales: [Double], scale: Double, selectionCounts: [String: Int], repeats: Int,
+                file: String) {
+        self.features = features
+        self.coefficients = coefficients
+        self.centers = centers
+        self.scales = scales
+        self.scale = scale
+        self.selectionCounts = selectionCounts
+        self.repeats = repeats
+        self.file = file
+    }
+
     /// Mean coefficient over the repeats, per feature (on the standardised feature when
     /// `centers`/`scales` are given, else on the raw feature).
     public var coefficients: [Double]
@@ -31,6 +44,16 @@ public struct SignatureSummary: Sendable, Codable, Equatable {
     public var repeats: Int
     /// Path of the signature JSON under the output folder.
     public var file: String
+    /// Which lambda each repeat kept ("lambda.min" or "lambda.1se").
+    public var lambdaRule = "lambda.min"
+    /// The signature file as PetradStats writes it (applies to any cohort with
+    /// `petrad signature apply`); written as `<endpoint>/signature.json`.
+    public var signatureJSON = ""
+
+    enum CodingKeys: String, CodingKey {
+        case features, coefficients, centers, scales, scale, selectionCounts, repeats, file,
+             lambdaRule
+    }
 
     /// The signature as a formula a reader can apply by hand.
     public var formula: String {

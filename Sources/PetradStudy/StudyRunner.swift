@@ -197,7 +197,12 @@ public struct StudyRunner {
         var signature = try buildSignature(x, candidates, training.map(\.time),
                                            training.map(\.event), study.signature)
         signature.file = "\(folder)/signature.json"
-        try writeJSON(signature, signature.file, &files)
+        if signature.signatureJSON.isEmpty {
+            try writeJSON(signature, signature.file, &files)
+        } else {
+            try AtomicFile.write(signature.signatureJSON, to: out + "/" + signature.file)
+            files.append(signature.file)
+        }
         var selection = CSVTable(header: ["Feature", "TimesSelected", "Repeats", "InSignature"])
         for (name, count) in signature.selectionCounts.sorted(by: {
             $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
