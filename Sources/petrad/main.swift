@@ -7,6 +7,9 @@ let commands: [Command.Type] = [
     KMCommand.self,
     LogRankCommand.self,
     CoxCommand.self,
+    SignatureBuildCommand.self,
+    SignatureApplyCommand.self,
+    CutoffCommand.self,
     StudyCommand.self,
     MergeCommand.self,
 ]

@@ -151,7 +151,9 @@ final class LassoSelectionTests: XCTestCase {
             trainingSDs: [1, 1], selectionFrequencies: [1, 1],
             provenance: SignatureProvenance(petradVersion: petradVersion, dataFile: "", created: "",
                                             patients: 0, events: 0, candidateFeatures: 0,
-                                            repeats: 0, folds: 0, seed: nil, lambdaRule: "",
+                                            repeats: 0, folds: 0, seed: nil, topCount: 2,
+                                            lambdaCount: 100, lambdaMinRatio: nil,
+                                            threshold: 1e-7, maxPasses: 100_000, lambdaRule: "",
                                             alpha: 1, standardize: true))
         let cohort = try LassoTestData.cohort()
         XCTAssertThrowsError(try signature.score(cohort.x, source: "new.csv")) {

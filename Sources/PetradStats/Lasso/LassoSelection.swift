@@ -169,7 +169,9 @@ public enum LassoSelection {
                 created: ISO8601DateFormatter().string(from: Date()),
                 patients: n, events: y.eventCount, candidateFeatures: x.columnCount,
                 repeats: folds.count, folds: folds.first.map { $0.max() ?? 0 } ?? 0,
-                seed: foldIDs == nil ? settings.seed : nil,
+                seed: foldIDs == nil ? settings.seed : nil, topCount: settings.topCount,
+                lambdaCount: settings.net.lambdaCount, lambdaMinRatio: settings.net.lambdaMinRatio,
+                threshold: settings.net.threshold, maxPasses: settings.net.maxPasses,
                 lambdaRule: settings.lambdaRule.rawValue, alpha: settings.net.alpha,
                 standardize: settings.net.standardize))
         return LassoSelectionResult(path: path, repeats: done, selectionMin: selectionMin,

@@ -13,6 +13,12 @@ public struct SignatureProvenance: Sendable, Equatable, Codable {
     public var folds: Int
     /// Seed of the fold draws; nil when the fold ids were given.
     public var seed: Int?
+    /// Number of features asked for, and the glmnet settings of every fit.
+    public var topCount: Int
+    public var lambdaCount: Int
+    public var lambdaMinRatio: Double?
+    public var threshold: Double
+    public var maxPasses: Int
     public var lambdaRule: String
     public var alpha: Double
     public var standardize: Bool
