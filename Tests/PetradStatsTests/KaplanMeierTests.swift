@@ -110,6 +110,16 @@ final class KaplanMeierTests: XCTestCase {
         XCTAssertEqual(curve.median ?? .nan, 2.5, accuracy: 1e-12)
     }
 
+    /// ties/: S is 1 before time 1, 0.75 on [1, 2), 0 from 4 (R survfit, survival 3.5.3:
+    /// surv 0.75 at 1, 0 at 4 in ties/km.csv).
+    func testSurvivalAtAGivenTimeIsTheStepFunction() {
+        let curve = KaplanMeier.fit(time: [1, 1, 2, 2, 3, 3, 4, 4],
+                                    event: [true, true, true, true, true, false, true, true])
+        XCTAssertEqual(curve.survival(at: 0.5), 1)
+        XCTAssertEqual(curve.survival(at: 1.5), 0.75, accuracy: 1e-15)
+        XCTAssertEqual(curve.survival(at: 10), 0, accuracy: 1e-15)
+    }
+
     /// A curve that never falls to 0.5 has no median ("not reached"), as R prints NA.
     func testMedianNotReachedIsNil() {
         let curve = KaplanMeier.fit(time: [1, 2, 3, 4], event: [true, false, false, false])

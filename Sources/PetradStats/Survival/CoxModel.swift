@@ -91,6 +91,9 @@ public struct CoxFit: Equatable, Sendable {
 ///
 /// (Breslow: the subtracted term is absent.) The score test is at beta = 0, the Wald test is
 /// b' V^-1 b, the likelihood-ratio test 2 (l(b) - l(0)).
+///
+/// Not yet: case weights, offsets, (start, stop] data, robust (cluster) variance and
+/// time-dependent terms; the study's models do not use them.
 public enum CoxModel {
     /// - Parameters:
     ///   - covariates: one array per column, each as long as `time`.

@@ -89,6 +89,13 @@ public struct KaplanMeierCurve: Equatable, Sendable {
             upper: Self.findQuantile(x: x, y: curve(bounds.upper), p: prob))
     }
 
+    /// S(t) of the step function at time t: 1 before the first time, the value of the last
+    /// curve time <= t otherwise (R: `summary(fit, times = t)$surv` within the follow-up).
+    public func survival(at t: Double) -> Double {
+        guard let index = time.lastIndex(where: { $0 <= t }) else { return 1 }
+        return survival[index]
+    }
+
     /// Median survival time (nil = not reached).
     public var median: Double? { quantile(0.5).estimate }
 
@@ -101,11 +108,12 @@ public struct KaplanMeierCurve: Equatable, Sendable {
         // Keep the first point of each distinct y (censorings repeat y; undefined counts once).
         var xs: [Double] = [], ys: [Double] = []
         var seenNaN = false
+        var seen = Set<Double>()
         for i in y.indices {
             if y[i].isNaN {
                 if seenNaN { continue }
                 seenNaN = true
-            } else if ys.contains(y[i]) {
+            } else if !seen.insert(y[i]).inserted {
                 continue
             }
             xs.append(x[i])
@@ -142,6 +150,9 @@ public struct KaplanMeierQuantile: Equatable, Sendable {
 }
 
 /// Kaplan–Meier estimation (R: `survival::survfit(Surv(time, event) ~ group)`).
+///
+/// Not yet: case weights, (start, stop] counting-process data and the robust (cluster)
+/// variance; the study's right-censored, unweighted data do not need them.
 public enum KaplanMeier {
     /// The curve of all rows. Times need not be sorted; times equal up to floating-point noise
     /// are merged first (`TimeAlignment`, R's `timefix`). An empty input gives an empty curve.
