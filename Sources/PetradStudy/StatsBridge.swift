@@ -45,11 +45,43 @@ public enum StatsBridge {
         return summary
     }
 
-    /// The cutoff search on the training scores (issue 5).
-    public static func cutoff(score: [Double], time: [Double], event: [Bool], spec: CutoffSpec) throws
-        -> (CutoffSummary, CSVTable) {
-        // Not yet: the cutoff search of branch lasso has not landed in this build.
-        throw StepUnavailable(step: "cutoff", reason: "the cutoff search is not in this build")
+    /// The cutoff search on the training scores (issue 5, PetradStats' `CutoffSearch`): every
+    /// distinct score is a candidate (high risk = score > cutoff) with both groups at least
+    /// `spec.minGroupSize`; the largest log-rank chi-square among candidates whose high-risk
+    /// share is in `spec.highRiskShare` wins. Corrected p-values: Lausen–Schumacher (maxstat
+    /// "Lau94") and a seeded permutation test of the whole search.
+    public static func cutoff(score: [Double], time: [Double], event: [Bool], spec: CutoffSpec)
+        throws -> (CutoffSummary, CSVTable) {
+        let n = Double(score.count)
+        var settings = CutoffSettings()
+        // CutoffSearch keeps groups of at least ceil(proportion x n); half a patient below the
+        // wanted size makes that exactly `minGroupSize`.
+        settings.minGroupProportion = min(max((Double(spec.minGroupSize) - 0.5) / n, 1e-9),
+                                          0.4999)
+        settings.highRiskShareMin = spec.highRiskShare.lowerBound
+        settings.highRiskShareMax = spec.highRiskShare.upperBound
+        settings.permutations = spec.permutations
+        settings.seed = Int(truncatingIfNeeded: spec.seed)
+        let result = try CutoffSearch.run(score: score,
+                                          outcome: TimeToEvent(time: time, event: event),
+                                          settings: settings)
+        let chosen = result.chosen
+        let summary = CutoffSummary(
+            cutoff: chosen.cutoff, highRiskCount: chosen.highCount,
+            highRiskShare: chosen.highShare, statistic: chosen.chiSquare, rawP: chosen.pValue,
+            lausenSchumacherP: result.maxstat.pLausen94,
+            permutationP: result.permutationPValue ?? .nan, scanFile: "")
+        var scan = CSVTable(header: ["Cutoff", "NLow", "NHigh", "EventsLow", "EventsHigh",
+                                     "HighShare", "ChiSquare", "RawP", "Admissible", "Chosen"])
+        let admissible = result.admissible
+        for (i, row) in result.rows.enumerated() {
+            scan.rows.append([formatNumber(row.cutoff), "\(row.lowCount)", "\(row.highCount)",
+                              "\(row.lowEvents)", "\(row.highEvents)",
+                              formatNumber(row.highShare), formatNumber(row.chiSquare),
+                              formatNumber(row.pValue), admissible[i] ? "yes" : "no",
+                              i == result.chosenIndex ? "yes" : "no"])
+        }
+        return (summary, scan)
     }
 
     /// Cox model of the given design columns (complete cases), Efron ties; one term per column.
