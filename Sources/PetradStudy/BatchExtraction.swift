@@ -168,7 +168,7 @@ public struct BatchExtractor: Sendable {
         var started = 0
         let decoder = JSONDecoder()
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
 
         let worker: (Int) -> Void = { index in
             let item = cases[index]

@@ -25,6 +25,11 @@ public struct Cohort: Sendable, Equatable {
     public var origin: String
     /// The study file's note on the cohort (e.g. that it is a same-centre proxy).
     public var note: String = ""
+
+    /// "name (role)", or the name alone when it already says the role.
+    public var label: String {
+        name.lowercased().contains(role.title) ? name : "\(name) (\(role.title))"
+    }
 }
 
 extension StudyFile {

@@ -135,7 +135,7 @@ public struct StudyReportBuilder {
         }
         let table = ReportTable(
             title: "Patient characteristics per cohort (layout of the paper's Table 1).",
-            header: ["Characteristic"] + cohorts.map { "\($0.name) (\($0.role.title))" },
+            header: ["Characteristic"] + cohorts.map(\.label),
             rows: rows, headingRows: headings,
             notes: ["Follow-up: median time of the patients without the event (censored).",
                     "Imaging values from the extracted features (after resampling)."],
@@ -253,7 +253,7 @@ public struct StudyReportBuilder {
         for cohort in outcome.cohorts {
             guard let terms = tables[cohort.name] else { continue }
             headings.insert(rows.count)
-            rows.append(["\(cohort.name) (\(cohort.role.title))", "", "", "", ""])
+            rows.append([cohort.label, "", "", "", ""])
             if terms.isEmpty {
                 rows.append(["fewer than two variables with p <= "
                              + "\(format(study.multivariatePThreshold))", "", "", "", ""])
@@ -353,6 +353,7 @@ public struct StudyReportBuilder {
                                xLabel: inMonths ? "Time (months)" : "Time (\(data.timeUnit))",
                                curves: curves, atRiskTimes: ticks, atRisk: atRisk,
                                annotation: data.logRankP.isNaN ? "log-rank p: NA"
+                                   : data.logRankP < 0.001 ? "log-rank p < 0.001"
                                    : "log-rank p = \(formatP(data.logRankP))", xMax: xMax)
     }
 }

@@ -55,17 +55,17 @@ public struct SignatureSummary: Sendable, Codable, Equatable {
              lambdaRule
     }
 
-    /// The signature as a formula a reader can apply by hand.
+    /// The signature as a formula a reader can apply by hand, one term per line.
     public var formula: String {
-        var terms: [String] = []
+        var lines: [String] = []
         for (i, name) in features.enumerated() {
             let c = coefficients[i]
-            let sign = terms.isEmpty ? (c < 0 ? "-" : "") : (c < 0 ? " - " : " + ")
+            let sign = lines.isEmpty ? (c < 0 ? "  -" : "   ") : (c < 0 ? "  -" : "  +")
             let standardised = centers.count == features.count
                 ? "(\(name) - \(format(centers[i], 6))) / \(format(scales[i], 6))" : name
-            terms.append(sign + format(abs(c), 6) + " x " + standardised)
+            lines.append("\(sign) \(format(abs(c), 6)) x \(standardised)")
         }
-        return "score = \(format(scale, 6)) x [" + terms.joined() + "]"
+        return "score = \(format(scale, 6)) x (\n" + lines.joined(separator: "\n") + "\n)"
     }
 
     public func score(_ values: [Double]) -> Double {

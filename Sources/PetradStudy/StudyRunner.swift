@@ -341,8 +341,8 @@ public struct StudyRunner {
         }
         try write(curves, "\(endpoint.name)/km_\(slug).csv", &files)
         let plot = KaplanMeierPlotData(
-            title: "\(endpoint.title): \(cohort.name) (\(cohort.role.title))",
-            shortTitle: "\(cohort.name) (\(cohort.role.title))",
+            title: "\(endpoint.title): \(cohort.label)",
+            shortTitle: cohort.label,
             timeUnit: endpoint.timeUnit,
             groups: [("Low risk (n = \(low.count))", lowCurve, low.map { time[$0] }),
                      ("High risk (n = \(high.count))", highCurve, high.map { time[$0] })],
@@ -464,7 +464,7 @@ public struct StudyRunner {
 
     func writeJSON<T: Encodable>(_ value: T, _ relative: String, _ files: inout [String]) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Inf", negativeInfinity: "-Inf", nan: "NaN")
         try AtomicFile.write(try encoder.encode(value), to: out + "/" + relative)
