@@ -12,6 +12,8 @@ let commands: [Command.Type] = [
     CutoffCommand.self,
     StudyCommand.self,
     MergeCommand.self,
+    HarmoniseCommand.self,
+    SMOTECommand.self,
 ]
 
 func printUsage() {

@@ -23,7 +23,8 @@ final class XoshiroTests: XCTestCase {
     func testUniformIsTop53BitsScaled() {
         var generator = Xoshiro256StarStar(seed: 0)
         // 0x99EC5F36CB75F2B4 >> 11, times 2^-53.
-        XCTAssertEqual(generator.nextUniform(), Double(UInt64(0x99EC_5F36_CB75_F2B4) >> 11) * 0x1.0p-53)
+        let top53 = UInt64(0x99EC_5F36_CB75_F2B4) >> 11
+        XCTAssertEqual(generator.nextUniform(), Double(top53) * 0x1.0p-53)
     }
 
     func testNextIntStaysInRangeAndCoversIt() {
