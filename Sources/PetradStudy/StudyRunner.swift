@@ -118,12 +118,23 @@ public struct StudyRunner {
         let features = featureTable(cohorts: cohorts, results: outcome.results)
         try write(features, "features.csv", &files)
 
+        var signatureInputs = outcome.results
+        if let harmonisation = study.harmonisation {
+            do {
+                signatureInputs = try harmonise(harmonisation, cohorts: cohorts,
+                                                results: outcome.results, files: &files)
+            } catch {
+                warnings.append("Harmonisation: not applied: \(error)")
+            }
+        }
+
         var endpoints: [EndpointResult] = []
         for endpoint in study.endpoints {
             var result = EndpointResult(endpoint: endpoint)
             do {
                 result = try analyse(endpoint, cohorts: cohorts, clinical: clinical,
-                                     results: outcome.results, files: &files)
+                                     results: signatureInputs, raw: outcome.results,
+                                     files: &files)
             } catch {
                 result.warnings.append("\(endpoint.name): analysis stopped: \(error)")
             }
@@ -145,11 +156,15 @@ public struct StudyRunner {
         var cohort: Cohort
         var time: Double
         var event: Bool
+        /// Features for the signature (harmonised when the study asks for it).
         var features: FeatureValues
+        /// Features as extracted, for the imaging covariates (MTV, SUVmax).
+        var raw: FeatureValues
     }
 
     func analyse(_ endpoint: EndpointSpec, cohorts: [Cohort], clinical: ClinicalData,
-                 results: [String: CachedCase], files: inout [String]) throws -> EndpointResult {
+                 results: [String: CachedCase], raw: [String: CachedCase],
+                 files: inout [String]) throws -> EndpointResult {
         var result = EndpointResult(endpoint: endpoint)
         let folder = endpoint.name
         var patients: [Patient] = []
@@ -163,7 +178,8 @@ public struct StudyRunner {
                     continue
                 }
                 patients.append(Patient(id: item.id, cohort: cohort, time: time, event: event,
-                                        features: entry.features))
+                                        features: entry.features,
+                                        raw: raw[item.id]?.features ?? entry.features))
             }
         }
         let training = patients.filter { $0.cohort.role == .training }
@@ -242,7 +258,7 @@ public struct StudyRunner {
                                 formatNumber(score), score > cutoff.cutoff ? "high" : "low",
                                 formatNumber(patient.time), patient.event ? "1" : "0"]
                                + study.imagingCovariates.map {
-                                   formatNumber(imaging($0, patient.features)) })
+                                   formatNumber(imaging($0, patient.raw)) })
         }
         try write(scores, "\(folder)/scores.csv", &files)
 
@@ -290,6 +306,52 @@ public struct StudyRunner {
         return result
     }
 
+    /// ComBat (PetradStats, sva's algorithm) across the batches of the study's batch table,
+    /// fitted on every patient of every cohort (ComBat does not see the outcomes) and applied
+    /// to the features that are finite for all of them; the others are left out with a
+    /// warning by the candidate filter. Writes `features_harmonised.csv` and
+    /// `combat_model.json`.
+    func harmonise(_ spec: HarmonisationSpec, cohorts: [Cohort], results: [String: CachedCase],
+                   files: inout [String]) throws -> [String: CachedCase] {
+        let table = try CSVTable.read(path: study.resolve(spec.batchTable))
+        let ids = try table.column("PatientID")
+        let labels = try table.column(spec.batchColumn)
+        let batchOf = Dictionary(zip(ids, labels), uniquingKeysWith: { a, _ in a })
+        let patients = cohorts.flatMap(\.cases).map(\.id).filter { results[$0] != nil }
+        guard let first = patients.first.flatMap({ results[$0] }) else {
+            throw StepUnavailable(step: "harmonisation", reason: "no extracted case")
+        }
+        var batch: [String] = []
+        for id in patients {
+            guard let label = batchOf[id], !label.isEmpty else {
+                throw InputError(file: spec.batchTable, field: spec.batchColumn, value: id,
+                                 "this patient has no batch label")
+            }
+            batch.append(label)
+        }
+        let names = first.names.filter { name in
+            !name.hasPrefix("diagnostics_") && patients.allSatisfy {
+                results[$0]!.features.value(name)?.isFinite ?? false }
+        }
+        let matrix = patients.map { id in names.map { results[id]!.features.value($0)! } }
+        let (model, harmonised) = try ComBat.harmonise(
+            features: matrix, batch: batch, parametric: spec.parametric, featureNames: names,
+            caseLabels: patients, source: "features.csv")
+        try AtomicFile.write(try model.jsonData(), to: out + "/combat_model.json")
+        files.append("combat_model.json")
+        var updated = results
+        var table2 = CSVTable(header: ["PatientID", "Batch"] + names)
+        for (row, id) in patients.enumerated() {
+            var entry = results[id]!
+            entry.names = names
+            entry.values = harmonised[row].map(formatNumber)
+            updated[id] = entry
+            table2.rows.append([id, batch[row]] + entry.values)
+        }
+        try write(table2, "features_harmonised.csv", &files)
+        return updated
+    }
+
     func imaging(_ spec: ImagingCovariateSpec, _ features: FeatureValues) -> Double {
         (features.value(spec.feature) ?? .nan) * spec.scale
     }
@@ -317,7 +379,7 @@ public struct StudyRunner {
         } catch { result.warnings.append("\(endpoint.name), \(cohort.name): \(error)") }
         var rho = Double.nan, rhoP = Double.nan
         if let mtv = study.imagingCovariates.first(where: { $0.name == "MTV" }) {
-            let volumes = members.map { imaging(mtv, $0.patient.features) }
+            let volumes = members.map { imaging(mtv, $0.patient.raw) }
             do {
                 (rho, rhoP) = try StatsBridge.spearman(members.map(\.score), volumes)
             } catch { result.warnings.append("\(endpoint.name), \(cohort.name): \(error)") }
@@ -376,7 +438,7 @@ public struct StudyRunner {
         for spec in study.imagingCovariates {
             let name = spec.unit.isEmpty ? spec.name : "\(spec.name) (\(spec.unit))"
             variables.append([DesignColumn(variable: name, level: "", values: members.map {
-                let v = imaging(spec, $0.patient.features)
+                let v = imaging(spec, $0.patient.raw)
                 return v.isFinite ? v : nil
             })])
         }
