@@ -24,6 +24,8 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("gdcmMSFF"), .linkedLibrary("gdcmDSED"),
                                  .linkedLibrary("gdcmDICT"), .linkedLibrary("gdcmIOD"),
                                  .linkedLibrary("gdcmCommon"), .linkedLibrary("stdc++")]),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
         .target(name: "PetradCore", dependencies: ["CYaml"]),
         .target(name: "PetradImage", dependencies: ["PetradCore", "CZlib", "CGDCMShim"],
                 swiftSettings: optimise),
@@ -31,7 +33,7 @@ let package = Package(
         .target(name: "PetradFeatures", dependencies: ["PetradImageOps"],
                 swiftSettings: optimise),
         .target(name: "PetradStats", dependencies: ["PetradCore"], swiftSettings: optimise),
-        .target(name: "PetradReport", dependencies: ["PetradStats"]),
+        .target(name: "PetradReport", dependencies: ["PetradStats", "CCairo"]),
         .target(name: "PetradStudy",
                 dependencies: ["PetradFeatures", "PetradStats", "PetradReport"]),
         .executableTarget(name: "petrad", dependencies: ["PetradStudy"]),
@@ -40,5 +42,6 @@ let package = Package(
         .testTarget(name: "PetradFeaturesTests", dependencies: ["PetradFeatures"]),
         .testTarget(name: "PetradStatsTests", dependencies: ["PetradStats"]),
         .testTarget(name: "PetradStudyTests", dependencies: ["PetradStudy"]),
+        .testTarget(name: "PetradReportTests", dependencies: ["PetradReport"]),
     ]
 )

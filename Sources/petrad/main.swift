@@ -15,6 +15,8 @@ let commands: [Command.Type] = [
     CutoffCommand.self,
     ConvertCommand.self,
     DICOMInfoCommand.self,
+    StudyCommand.self,
+    MergeCommand.self,
 ]
 
 func printUsage() {
