@@ -3,5 +3,5 @@
 # Tests that need ../shared/data skip with a message when it is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh >/dev/null
+scripts/setup.sh --deps-only
 swift test -c release -Xswiftc -enable-testing --parallel "$@"
