@@ -1,6 +1,7 @@
 import Foundation
 import PetradCore
 import PetradFeatures
+import PetradStudy
 
 /// `petrad extract`: PyRadiomics-identical features of one image and mask, or of a batch.
 enum ExtractCommand: Command {
@@ -10,6 +11,7 @@ enum ExtractCommand: Command {
         usage: petrad extract IMAGE MASK [--param FILE] [--label N] [--format csv|json]
                               [--out FILE] [--quiet]
                petrad extract CASES.csv [--param FILE] [--format csv|json] [--out FILE] [--quiet]
+                              [--shard I/N]
                petrad extract DICOM_DIR (--roi NAME | MASK) [options as above]
 
           IMAGE, MASK   NRRD or NIfTI (.nrrd, .nhdr, .nii, .nii.gz) files of one scan
@@ -27,6 +29,8 @@ enum ExtractCommand: Command {
           --format      csv (default; one row per case) or json
           --out         write to this file (atomically) instead of standard output
           --quiet       no progress lines on standard error
+          --shard I/N   batch only: extract every N-th case starting at the I-th (1-based), for
+                        cluster array jobs; join the parts with petrad merge (docs/cluster.md)
 
           Columns follow PyRadiomics: diagnostics_* then original_<class>_<Feature>.
           NaN marks a value that cannot exist for the ROI; diagnostics_petrad_Notes says why.
@@ -34,7 +38,7 @@ enum ExtractCommand: Command {
 
     static func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try ParsedArguments(arguments, command: name,
-                                         valueOptions: ["param", "label", "format", "out", "roi"],
+                                         valueOptions: ["param", "label", "format", "out", "roi", "shard"],
                                          flagOptions: ["quiet"])
         let format = parsed.options["format"] ?? "csv"
         guard format == "csv" || format == "json" else {
@@ -64,6 +68,9 @@ enum ExtractCommand: Command {
         case 1:
             var cases = try ExtractionCase.read(csvPath: parsed.positionals[0])
             if let label { for i in cases.indices where cases[i].label == nil { cases[i].label = label } }
+            if let shard = parsed.options["shard"] {
+                cases = try Shard.parse(shard).select(cases)
+            }
             let progress = Progress(total: cases.count, label: "extract")
             progress.quiet = parsed.flags.contains("quiet")
             let results = extractor.extract(cases: cases) { c, result, seconds in
