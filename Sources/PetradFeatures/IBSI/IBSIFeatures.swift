@@ -151,12 +151,3 @@ public enum IBSIFeatures {
         }
     }
 }
-
-/// IBSI texture families (filled in IBSITexture*.swift).
-enum IBSITexture {
-    static func features(_ roi: DiscretisedROI, settings: IBSIFeatureSettings)
-        -> [IBSIFeatureValue] {
-        // Not yet: texture matrices are being added family by family.
-        []
-    }
-}
