@@ -91,6 +91,8 @@ public struct ExtractionSettings: Sendable, Equatable {
     /// PyRadiomics-style settings (e.g. intensity rounding, range plus outlier filtering);
     /// nil = derived from them (see `ibsiProcessing`).
     public var ibsiOverride: IBSIProcessingSettings? = nil
+    /// The parameter file's `ibsi` block: IBSI choices the PyRadiomics settings cannot express.
+    public var ibsiOptions = IBSIOptions()
 
     public init() {}
 
@@ -131,6 +133,16 @@ public struct ExtractionSettings: Sendable, Equatable {
         s.textureAggregation = force2D ? ["2D", "2.5D"] : ["3D"]
         s.distance = distances.first ?? 1
         s.ngldmAlpha = gldmAlpha
+        s.initialRounding = ibsiOptions.initialRounding
+        s.intensityRounding = ibsiOptions.intensityRounding
+        if let sigma = ibsiOptions.outlierSigma { s.outlierSigma = sigma }
+        s.partialVolumeThreshold = ibsiOptions.partialVolumeThreshold
+        s.roiInterpolation = ibsiOptions.roiInterpolation
+        if let n = ibsiOptions.ivhBinCount {
+            s.ivhDiscretisation = .fixedBinNumber(n)
+        } else if let w = ibsiOptions.ivhBinSize {
+            s.ivhDiscretisation = .fixedBinSize(w, lowerBound: nil)
+        }
         return s
     }
 
@@ -139,7 +151,7 @@ public struct ExtractionSettings: Sendable, Equatable {
             && a.featureClasses.map(\.featureClass) == b.featureClasses.map(\.featureClass)
             && a.featureClasses.map(\.features) == b.featureClasses.map(\.features)
             && a.imageTypes == b.imageTypes && a.convention == b.convention
-            && a.ibsiOverride == b.ibsiOverride
+            && a.ibsiOverride == b.ibsiOverride && a.ibsiOptions == b.ibsiOptions
     }
 
     /// The discretisation setting: `binCount` wins over `binWidth`, as in PyRadiomics.
@@ -222,6 +234,25 @@ public struct ExtractionSettings: Sendable, Equatable {
         if gldmAlpha != 0 { items.append("'gldm_a': \(gldmAlpha)") }
         return "{" + items.joined(separator: ", ") + "}"
     }
+}
+
+/// The parameter file's `ibsi` block (used with `convention: ibsi`).
+public struct IBSIOptions: Sendable, Equatable {
+    /// `initialRounding`: round the image as read to a multiple of this (1 for CT HU).
+    public var initialRounding: Double? = nil
+    /// `intensityRounding`: round interpolated intensities to a multiple of this (1 for CT).
+    public var intensityRounding: Double? = nil
+    /// `outlierSigma`: outlier filtering at mean +- this many SD, beside `resegmentRange`.
+    public var outlierSigma: Double? = nil
+    /// `partialVolumeThreshold`: ROI partial-volume threshold after interpolation (0.5).
+    public var partialVolumeThreshold: Double = 0.5
+    /// `roiInterpolation`: `linear` (default) or `nearest`.
+    public var roiInterpolation: IBSIInterpolation.Method = .linear
+    /// `ivhBinSize` / `ivhBinCount`: discretisation of the intensity-volume histogram.
+    public var ivhBinSize: Double? = nil
+    public var ivhBinCount: Int? = nil
+
+    public init() {}
 }
 
 extension Interpolator {
