@@ -55,6 +55,9 @@ enum IBSIMorphology {
             let ec = 2 * least.squareRoot()
             lookup["vol_dens_aee"] = v / (4 * Double.pi / 3 * ea * eb * ec)
             lookup["area_dens_aee"] = a / ellipsoidArea(ea, eb, ec)
+            let hull = IBSIConvexHull.volumeAndArea(morphologicalMask)
+            lookup["vol_dens_conv_hull"] = v / hull.volume
+            lookup["area_dens_conv_hull"] = a / hull.area
         }
         // Intensity-based morphology on the intensity mask.
         var intensities: [Double] = []
@@ -90,8 +93,7 @@ enum IBSIMorphology {
                 column: "ibsi_morph_\(id.readable)_\(id.code)", tag: id.tag, code: id.code,
                 value: value, reason: value.isNaN ? "undefined for this ROI" : nil))
         }
-        // Not yet: convex hull densities (R3ER, 7T7F) need a 3D convex hull of the mesh.
-        return out.filter { !["R3ER", "7T7F"].contains($0.code) }
+        return out
     }
 
     /// Surface area of an ellipsoid with semi-axes a >= b >= c, by the IBSI's series
