@@ -92,6 +92,11 @@ final class IBSIDigitalPhantomTests: XCTestCase {
     func testGLDZM2D25D3D() throws { try check(families: ["GLDZM"]) }
     func testNGTDM2D25D3D() throws { try check(families: ["NGTDM"]) }
     func testNGLDM2D25D3D() throws { try check(families: ["NGLDM"]) }
+    func testIntensityStatistics() throws { try check(families: ["intensity-based statistics"]) }
+    func testIntensityHistogram() throws { try check(families: ["intensity histogram"]) }
+    func testIntensityVolumeHistogram() throws { try check(families: ["intensity-volume histogram"]) }
+    func testLocalIntensityPeaks() throws { try check(families: ["local intensity"]) }
+    func testMorphology() throws { try check(families: ["morphology"]) }
 
     /// Every reference value of the phantom; features not implemented are listed and counted.
     func testEveryReferenceValueOfTheDigitalPhantom() throws {

@@ -119,7 +119,12 @@ public enum IBSIFeatures {
         try checkInputs(image: image, intensityMask: intensityMask,
                         morphologicalMask: morphologicalMask, discretised: discretised,
                         settings: settings)
-        var out: [IBSIFeatureValue] = []
+        var out = IBSIIntensity.features(image: image, intensityMask: intensityMask,
+                                         discretised: discretised, settings: settings)
+        if settings.families.contains(.morphology) {
+            out = IBSIMorphology.features(image: image, intensityMask: intensityMask,
+                                          morphologicalMask: morphologicalMask) + out
+        }
         if settings.families.contains(.glcm) || settings.families.contains(.glrlm)
             || settings.families.contains(.glszm) || settings.families.contains(.gldzm)
             || settings.families.contains(.ngtdm) || settings.families.contains(.ngldm) {
