@@ -46,25 +46,43 @@ extension Extractor {
         return row
     }
 
-    /// IBSI features of a processed ROI, with their IBSI tags and codes: every family reads
+    /// IBSI features of a processed ROI, with their IBSI tags and codes. Every family reads
     /// the grid cropped to the morphological mask's bounding box (it contains the intensity
-    /// mask, a subset of it).
+    /// mask, a subset of it), except the local intensity peaks: their 1 cm^3 spheres read the
+    /// image around the ROI too, so that family gets the box widened by the sphere's radius.
     public static func ibsiFeatures(_ processed: IBSIProcessedROI) throws -> [IBSIFeatureValue] {
-        let processing = processed.settings
+        let settings = ibsiFeatureSettings(processed.settings, processed)
+        var rest = settings
+        rest.families.remove(.localIntensity)
+        var out = try ibsiFeatures(processed, settings: rest, padding: 0)
+        if settings.families.contains(.localIntensity) {
+            var peaks = settings
+            peaks.families = [.localIntensity]
+            let s = processed.image.geometry.spacing
+            let padding = Int((settings.peakRadius / s.min()).rounded(.up)) + 1
+            out += try ibsiFeatures(processed, settings: peaks, padding: padding)
+        }
+        return out
+    }
+
+    static func ibsiFeatures(_ processed: IBSIProcessedROI, settings: IBSIFeatureSettings,
+                             padding: Int) throws -> [IBSIFeatureValue] {
         guard let box = Cropping.boundingBox(of: processed.morphologicalMask) else {
             throw InputError(file: "", field: "mask", value: "0 voxels",
                              "The ROI is empty after IBSI processing.")
         }
-        let image = try Cropping.crop(image: processed.image, mask: processed.morphologicalMask,
-                                      lower: box.lower, upper: box.upper, padDistance: 0)
-        let intensity = try Cropping.crop(image: processed.image, mask: processed.intensityMask,
-                                          lower: box.lower, upper: box.upper, padDistance: 0)
-        let levels = try Cropping.crop(
-            image: ImageVolume(geometry: processed.greyLevels.geometry,
-                               voxels: processed.greyLevels.voxels.map(Double.init)),
-            mask: processed.intensityMask, lower: box.lower, upper: box.upper, padDistance: 0)
+        func crop(_ image: ImageVolume, _ mask: Volume<UInt8>) throws
+            -> (image: ImageVolume, mask: Volume<UInt8>) {
+            try Cropping.crop(image: image, mask: mask, lower: box.lower, upper: box.upper,
+                              padDistance: padding)
+        }
+        let image = try crop(processed.image, processed.morphologicalMask)
+        let intensity = try crop(processed.image, processed.intensityMask)
+        let levels = try crop(ImageVolume(geometry: processed.greyLevels.geometry,
+                                          voxels: processed.greyLevels.voxels.map(Double.init)),
+                              processed.intensityMask)
         let ng: Int
-        switch processing.effectiveDiscretisation {
+        switch processed.settings.effectiveDiscretisation {
         case .fixedBinNumber(let n): ng = n
         case .fixedBinSize: ng = Int(levels.image.voxels.max() ?? 0)
         }
@@ -72,7 +90,7 @@ extension Extractor {
                                          levels: levels.image.voxels.map { Int32($0) }, ng: ng)
         return try IBSIFeatures.computeTagged(
             image: image.image, intensityMask: intensity.mask, morphologicalMask: image.mask,
-            discretised: discretised, settings: ibsiFeatureSettings(processing, processed))
+            discretised: discretised, settings: settings)
     }
 
     /// The feature settings matching an IBSI processing run: aggregations of its
