@@ -88,11 +88,38 @@ final class ExtractionSettingsTests: XCTestCase {
         }
     }
 
-    func testIBSIConventionIsNotSupportedYet() {
-        XCTAssertThrowsError(try ExtractionSettings(yamlText: "convention: ibsi\n")) {
-            XCTAssertTrue("\($0)".contains("not supported yet"), "\($0)")
-        }
+    func testIBSIConventionIsAccepted() throws {
+        let s = try ExtractionSettings(yamlText: "convention: ibsi\n")
+        XCTAssertEqual(s.convention, .ibsi)
         XCTAssertNoThrow(try ExtractionSettings(yamlText: "convention: pyradiomics\n"))
+    }
+
+    /// IBSI re-segmentation has no relative mode: refused with convention ibsi, naming it.
+    func testIBSIConventionRefusesRelativeResegmentation() {
+        let text = "convention: ibsi\nsetting:\n  resegmentRange: [0.5]\n  resegmentMode: relative\n"
+        XCTAssertThrowsError(try ExtractionSettings(yamlText: text)) {
+            XCTAssertTrue("\($0)".contains("resegmentMode"), "\($0)")
+        }
+    }
+
+    /// The `ibsi` block: IBSI choices PyRadiomics settings cannot express (configuration E:
+    /// range [-1000, 400] plus 3 sigma outlier filtering, rounding to integer HU, IVH with
+    /// 1000 bins).
+    func testIBSIBlockConfigurationE() throws {
+        let s = try ExtractionSettings(yamlText: """
+            convention: ibsi
+            setting:
+              resampledPixelSpacing: [2, 2, 2]
+              interpolator: sitkBSpline
+              resegmentRange: [-1000, 400]
+              binCount: 32
+            ibsi:
+              initialRounding: 1
+              intensityRounding: 1
+              outlierSigma: 3
+              ivhBinCount: 1000
+            """)
+        XCTAssertEqual(s.ibsiProcessing, IBSIProcessingSettings.ctPhantom("E"))
     }
 
     func testNullInterpolatorMeansNoResampling() throws {

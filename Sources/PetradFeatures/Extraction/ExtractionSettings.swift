@@ -28,7 +28,9 @@ public enum FeatureClass: String, CaseIterable, Sendable {
 public enum FeatureConvention: String, Sendable, CaseIterable {
     /// PyRadiomics 3.1 (grey levels counted from the ROI's first bin, ...).
     case pyradiomics
-    /// Not yet: the IBSI definitions (see docs/ANCHORS-ECOSYSTEM.md) are not implemented.
+    /// IBSI 1 definitions: centre-aligned interpolation grid, partial-volume ROI
+    /// interpolation, separate intensity and morphological masks, IBSI discretisation, and the
+    /// IBSI feature families (`IBSIFeatures`). See `ExtractionSettings.ibsiProcessing`.
     case ibsi
 }
 
@@ -85,14 +87,71 @@ public struct ExtractionSettings: Sendable, Equatable {
     /// Enabled image types; only "Original" is supported.
     public var imageTypes: [String] = ["Original"]
     public var convention: FeatureConvention = .pyradiomics
+    /// With `convention: ibsi`, the IBSI processing to run when it cannot be read from the
+    /// PyRadiomics-style settings (e.g. intensity rounding, range plus outlier filtering);
+    /// nil = derived from them (see `ibsiProcessing`).
+    public var ibsiOverride: IBSIProcessingSettings? = nil
+    /// The parameter file's `ibsi` block: IBSI choices the PyRadiomics settings cannot express.
+    public var ibsiOptions = IBSIOptions()
 
     public init() {}
+
+    /// The IBSI processing of a `convention: ibsi` run: `ibsiOverride` when set, else the
+    /// PyRadiomics-style settings read in IBSI terms: `resampledPixelSpacing` (in-plane only
+    /// with `force2D`), `interpolator` (sitkBSpline = tricubic spline, sitkLinear = trilinear),
+    /// ROI by linear interpolation with partial-volume threshold 0.5, `resegmentRange` as the
+    /// re-segmentation range (`resegmentMode: sigma` with a symmetric range as outlier
+    /// filtering), `binCount` as fixed bin number, else `binWidth` as fixed bin size from the
+    /// range's lower bound (or the ROI minimum), the first of `distances`, `gldm_a` as alpha.
+    /// No rounding after interpolation (PET intensities are continuous).
+    public var ibsiProcessing: IBSIProcessingSettings {
+        if let ibsiOverride { return ibsiOverride }
+        var s = IBSIProcessingSettings()
+        s.dimensionality = force2D ? .twoD : .threeD
+        s.spacing = resampledPixelSpacing.flatMap {
+            $0.count == 3 ? SIMD3($0[0], $0[1], $0[2]) : nil
+        }
+        switch interpolator {
+        case .bSpline: s.imageInterpolation = .cubicSpline
+        case .linear: s.imageInterpolation = .linear
+        case .nearestNeighbor: s.imageInterpolation = .nearestNeighbour
+        }
+        if let range = resegmentRange {
+            switch resegmentMode {
+            case .absolute:
+                let sorted = range.sorted()
+                s.resegmentationLower = sorted.first
+                s.resegmentationUpper = sorted.count == 2 ? sorted[1] : nil
+            case .sigma:
+                s.outlierSigma = range.map(abs).max()
+            case .relative:
+                break
+            }
+        }
+        s.discretisation = binCount.map { .fixedBinNumber($0) }
+            ?? .fixedBinSize(binWidth, lowerBound: nil)
+        s.textureAggregation = force2D ? ["2D", "2.5D"] : ["3D"]
+        s.distance = distances.first ?? 1
+        s.ngldmAlpha = gldmAlpha
+        s.initialRounding = ibsiOptions.initialRounding
+        s.intensityRounding = ibsiOptions.intensityRounding
+        if let sigma = ibsiOptions.outlierSigma { s.outlierSigma = sigma }
+        s.partialVolumeThreshold = ibsiOptions.partialVolumeThreshold
+        s.roiInterpolation = ibsiOptions.roiInterpolation
+        if let n = ibsiOptions.ivhBinCount {
+            s.ivhDiscretisation = .fixedBinNumber(n)
+        } else if let w = ibsiOptions.ivhBinSize {
+            s.ivhDiscretisation = .fixedBinSize(w, lowerBound: nil)
+        }
+        return s
+    }
 
     public static func == (a: ExtractionSettings, b: ExtractionSettings) -> Bool {
         a.pyRadiomicsSettingsText == b.pyRadiomicsSettingsText
             && a.featureClasses.map(\.featureClass) == b.featureClasses.map(\.featureClass)
             && a.featureClasses.map(\.features) == b.featureClasses.map(\.features)
             && a.imageTypes == b.imageTypes && a.convention == b.convention
+            && a.ibsiOverride == b.ibsiOverride && a.ibsiOptions == b.ibsiOptions
     }
 
     /// The discretisation setting: `binCount` wins over `binWidth`, as in PyRadiomics.
@@ -110,9 +169,17 @@ public struct ExtractionSettings: Sendable, Equatable {
 
     /// Refuses what petrad does not compute yet, naming the setting.
     public func validate(file: String = "") throws {
-        if convention == .ibsi {
-            throw InputError(file: file, field: "convention", value: "ibsi",
-                             "IBSI definitions are not supported yet; use pyradiomics")
+        if convention == .ibsi, ibsiOverride == nil, let range = resegmentRange {
+            if resegmentMode == .relative {
+                throw InputError(file: file, field: "resegmentMode", value: "relative",
+                                 "IBSI re-segmentation has no relative mode; use absolute or "
+                                 + "sigma with convention ibsi")
+            }
+            if resegmentMode == .sigma, Set(range.map(abs)).count != 1 {
+                throw InputError(file: file, field: "resegmentRange", value: "\(range)",
+                                 "IBSI outlier filtering is symmetric (mean +- n sd); give "
+                                 + "[-n, n] with resegmentMode sigma")
+            }
         }
         for type in imageTypes where type != "Original" {
             throw InputError(file: file, field: "imageType", value: type,
@@ -167,6 +234,25 @@ public struct ExtractionSettings: Sendable, Equatable {
         if gldmAlpha != 0 { items.append("'gldm_a': \(gldmAlpha)") }
         return "{" + items.joined(separator: ", ") + "}"
     }
+}
+
+/// The parameter file's `ibsi` block (used with `convention: ibsi`).
+public struct IBSIOptions: Sendable, Equatable {
+    /// `initialRounding`: round the image as read to a multiple of this (1 for CT HU).
+    public var initialRounding: Double? = nil
+    /// `intensityRounding`: round interpolated intensities to a multiple of this (1 for CT).
+    public var intensityRounding: Double? = nil
+    /// `outlierSigma`: outlier filtering at mean +- this many SD, beside `resegmentRange`.
+    public var outlierSigma: Double? = nil
+    /// `partialVolumeThreshold`: ROI partial-volume threshold after interpolation (0.5).
+    public var partialVolumeThreshold: Double = 0.5
+    /// `roiInterpolation`: `linear` (default) or `nearest`.
+    public var roiInterpolation: IBSIInterpolation.Method = .linear
+    /// `ivhBinSize` / `ivhBinCount`: discretisation of the intensity-volume histogram.
+    public var ivhBinSize: Double? = nil
+    public var ivhBinCount: Int? = nil
+
+    public init() {}
 }
 
 extension Interpolator {

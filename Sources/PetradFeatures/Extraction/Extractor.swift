@@ -45,6 +45,10 @@ public struct Extractor: Sendable {
     {
         try settings.validate()
         let label = label ?? settings.label
+        if settings.convention == .ibsi {
+            return try extractIBSI(image: image, maskValues: maskValues, label: label,
+                                   maskFile: maskFile)
+        }
         var row = FeatureRow()
         var notes: [String] = []
 

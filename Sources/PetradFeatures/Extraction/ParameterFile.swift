@@ -38,6 +38,7 @@ extension ExtractionSettings {
                     throw InputError(file: file, field: "voxelSetting",
                                      "voxel-based extraction is not supported yet")
                 }
+            case "ibsi": try applyIBSIOptions(value, file: file)
             case "convention":
                 let text = try value.string(file: file, key: key)
                 guard let convention = FeatureConvention(rawValue: text) else {
@@ -48,10 +49,57 @@ extension ExtractionSettings {
             default:
                 throw InputError(file: file, field: key,
                                  "is not a parameter-file block; use setting, featureClass, "
-                                 + "imageType or convention")
+                                 + "imageType, convention or ibsi")
             }
         }
         try validate(file: file)
+    }
+
+    /// The `ibsi` block (see `IBSIOptions`).
+    private mutating func applyIBSIOptions(_ node: YAMLNode, file: String) throws {
+        for (key, value) in try node.mapping(file: file, key: "ibsi") {
+            let field = "ibsi.\(key)"
+            func positive() throws -> Double {
+                let x = try value.double(file: file, key: field)
+                guard x > 0 else {
+                    throw InputError(file: file, field: field, value: "\(x)", "should be > 0")
+                }
+                return x
+            }
+            switch key {
+            case "initialRounding": ibsiOptions.initialRounding = try positive()
+            case "intensityRounding": ibsiOptions.intensityRounding = try positive()
+            case "outlierSigma": ibsiOptions.outlierSigma = try positive()
+            case "ivhBinSize": ibsiOptions.ivhBinSize = try positive()
+            case "ivhBinCount":
+                let n = try value.int(file: file, key: field)
+                guard n >= 1 else {
+                    throw InputError(file: file, field: field, value: "\(n)", "should be >= 1")
+                }
+                ibsiOptions.ivhBinCount = n
+            case "partialVolumeThreshold":
+                let t = try value.double(file: file, key: field)
+                guard t > 0 && t <= 1 else {
+                    throw InputError(file: file, field: field, value: "\(t)",
+                                     "should be in (0, 1]")
+                }
+                ibsiOptions.partialVolumeThreshold = t
+            case "roiInterpolation":
+                let text = try value.string(file: file, key: field)
+                switch text {
+                case "linear": ibsiOptions.roiInterpolation = .linear
+                case "nearest": ibsiOptions.roiInterpolation = .nearestNeighbour
+                default:
+                    throw InputError(file: file, field: field, value: text,
+                                     "should be linear or nearest")
+                }
+            default:
+                throw InputError(file: file, field: field,
+                                 "is not an ibsi option; use initialRounding, intensityRounding, "
+                                 + "outlierSigma, partialVolumeThreshold, roiInterpolation, "
+                                 + "ivhBinSize or ivhBinCount")
+            }
+        }
     }
 
     private mutating func applyFeatureClasses(_ node: YAMLNode, file: String) throws {
