@@ -8,6 +8,7 @@ let commands: [Command.Type] = [
     CoxCommand.self,
     HarmoniseCommand.self,
     SMOTECommand.self,
+    ExtractCommand.self,
 ]
 
 func printUsage() {
