@@ -68,7 +68,9 @@ extension GLCM {
         var w = [Double](repeating: 0, count: n)
         var top = -Double.infinity
         var stable = 0
-        let maxSteps = active - 1
+        // The Krylov basis grows by one vector of `n` doubles per step; 2,000 steps bound it.
+        // Not yet: no restart beyond that bound (extreme eigenvalues converge long before).
+        let maxSteps = min(active - 1, 2000)
         for step in 0..<maxSteps {
             basis.append(q)
             apply(q, into: &w)

@@ -206,3 +206,28 @@ extension TextureFeatureSet {
                   nanReasons: reasons)
     }
 }
+
+/// Which definition petrad uses where PyRadiomics and IBSI differ, one sentence per point, for
+/// the output's diagnostics (petrad always follows PyRadiomics).
+public func textureDefinitionNote(_ featureClass: TextureClass) -> String {
+    let common = "PyRadiomics definitions: grey levels are the bin numbers counted from the bin "
+        + "holding the ROI minimum (binWidth edges at multiples of the width), not absolute "
+        + "bins; grey levels absent from the ROI are removed; log2 with eps = 2.2e-16 inside"
+    switch featureClass {
+    case .glcm:
+        return common + "; one matrix per direction (13 in 3D, 4 with force2D), features "
+            + "averaged over non-empty directions (IBSI 3D-average, not merged); Ng in Idmn and "
+            + "Idn is the largest grey level; MCC from the second eigenvalue of Q."
+    case .glrlm:
+        return common + "; one matrix per direction, averaged; a direction along which no line "
+            + "holds two ROI voxels is dropped; weightingNorm weights are lengths in mm."
+    case .glszm:
+        return common + "; zones connected through 26 neighbours (8 in-plane with force2D)."
+    case .gldm:
+        return common + "; dependence counts neighbours at the given distances whose level "
+            + "differs by at most gldm_a; GrayLevelNonUniformityNormalized is not reported."
+    case .ngtdm:
+        return common + "; every ROI voxel counts in n_i and N_vp, also one without ROI "
+            + "neighbours (it adds 0 to s_i); Coarseness is 1e6 when sum p_i s_i = 0."
+    }
+}
