@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares everything the benchmarks in bench/ compare petrad with, and builds petrad (release).
 #   - a Python venv (default bench/.venv, or $BENCH_VENV) with PyRadiomics 3.1.4
-#     (`pyradiomics-bhklab` on PyPI, import name `radiomics`), SimpleITK and numpy;
+#     (`pyradiomics-bhklab` on PyPI, import name `radiomics`), SimpleITK, numpy and pydicom
+#     (pydicom only to turn the raw DICOM PET case into NIfTI, bench/prepare_raw_pet.py);
 #   - R with glmnet and survival from Debian (r-base-core r-cran-glmnet r-cran-survival);
 #   - GNU time (/usr/bin/time -v gives each run's peak memory, "Maximum resident set size").
 # Whatever cannot be installed is named on stderr; the benchmarks that need it then skip.
@@ -43,9 +44,9 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv" || missing+=("python3 venv")
 fi
 if [ -x "$venv/bin/python" ]; then
-  if ! "$venv/bin/python" -c 'import radiomics, SimpleITK, numpy' >/dev/null 2>&1; then
-    "$venv/bin/pip" install -q pyradiomics-bhklab==3.1.4 SimpleITK numpy >&2 \
-      || missing+=("pip install pyradiomics-bhklab==3.1.4 SimpleITK numpy")
+  if ! "$venv/bin/python" -c 'import radiomics, SimpleITK, numpy, pydicom' >/dev/null 2>&1; then
+    "$venv/bin/pip" install -q pyradiomics-bhklab==3.1.4 SimpleITK numpy pydicom >&2 \
+      || missing+=("pip install pyradiomics-bhklab==3.1.4 SimpleITK numpy pydicom")
   fi
   "$venv/bin/python" -c 'import radiomics, SimpleITK, numpy
 print("setup: PyRadiomics", radiomics.__version__, "SimpleITK", SimpleITK.Version_VersionString(),
