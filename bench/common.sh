@@ -3,6 +3,7 @@
 #   BENCH_VENV          Python venv made by bench/setup.sh (default bench/.venv)
 #   BENCH_OUT           where inputs made on the fly and results go (default bench/out)
 #   RUNS                counted runs per command (each script has its own default)
+#   PETRAD              a petrad binary to time (default: build this checkout's, release)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="${PETRAD_SHARED_DATA:-$(cd "$repo/.." && pwd)/shared/data}"
@@ -20,8 +21,9 @@ need_pyradiomics() {
   fi
 }
 
-# The petrad binary of this checkout, built once (release).
+# The petrad binary: $PETRAD if set, else this checkout's, built once (release).
 petrad_binary() {
+  if [ -n "${PETRAD:-}" ]; then echo "$PETRAD"; return; fi
   (cd "$repo" && swift build -c release --product petrad >/dev/null 2>&1) \
     || { echo "petrad release build failed (swift build -c release --product petrad)" >&2; exit 1; }
   echo "$(cd "$repo" && swift build -c release --show-bin-path)/petrad"
