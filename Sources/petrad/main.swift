@@ -9,6 +9,9 @@ let commands: [Command.Type] = [
     HarmoniseCommand.self,
     SMOTECommand.self,
     ExtractCommand.self,
+    SignatureBuildCommand.self,
+    SignatureApplyCommand.self,
+    CutoffCommand.self,
 ]
 
 func printUsage() {
