@@ -20,9 +20,9 @@ def run_once(cmd):
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr[-3000:])
         raise SystemExit(f'compare.py: command failed (exit {proc.returncode}): {cmd}')
+    fields = dict(line.strip().rsplit(': ', 1) for line in text.splitlines() if ': ' in line)
     def field(name):
-        m = re.search(re.escape(name) + r'[^:]*:\s*(\S+)', text)
-        return m.group(1) if m else None
+        return next(v for k, v in fields.items() if k.startswith(name))
     wall = field('Elapsed (wall clock) time')
     parts = [float(p) for p in wall.split(':')]
     seconds = 0.0
