@@ -3,6 +3,7 @@
 #   BENCH_VENV          Python venv made by bench/setup.sh (default bench/.venv)
 #   BENCH_OUT           where inputs made on the fly and results go (default bench/out)
 #   RUNS                counted runs per command (each script has its own default)
+#   WARMUP              uncounted warm-up rounds before the counted runs (default 1)
 #   PETRAD              a petrad binary to time (default: build this checkout's, release)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +34,6 @@ petrad_binary() {
 compare() {
   local title="$1" runs="$2"; shift 2
   local slug; slug="$(echo "$title" | tr -c 'A-Za-z0-9\n' '_' | cut -c1-40)"
-  python3 "$repo/bench/compare.py" --title "$title" --runs "$runs" \
+  python3 "$repo/bench/compare.py" --title "$title" --runs "$runs" --warmup "${WARMUP:-1}" \
     --json "$out/$slug.json" "$@" | tee -a "$out/results.md"
 }
