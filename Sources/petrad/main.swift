@@ -3,20 +3,20 @@ import PetradCore
 
 /// Every command `petrad` knows, in the order `petrad --help` lists them.
 let commands: [Command.Type] = [
+    StudyCommand.self,
     ExtractCommand.self,
+    MergeCommand.self,
+    ConvertCommand.self,
+    DICOMInfoCommand.self,
+    SegmentCommand.self,
     KMCommand.self,
     LogRankCommand.self,
     CoxCommand.self,
-    HarmoniseCommand.self,
-    SMOTECommand.self,
-    SegmentCommand.self,
     SignatureBuildCommand.self,
     SignatureApplyCommand.self,
     CutoffCommand.self,
-    ConvertCommand.self,
-    DICOMInfoCommand.self,
-    StudyCommand.self,
-    MergeCommand.self,
+    HarmoniseCommand.self,
+    SMOTECommand.self,
 ]
 
 func printUsage() {
