@@ -3,6 +3,7 @@ import PetradCore
 
 /// Every command `petrad` knows, in the order `petrad --help` lists them.
 let commands: [Command.Type] = [
+    ExtractCommand.self,
     KMCommand.self,
     LogRankCommand.self,
     CoxCommand.self,

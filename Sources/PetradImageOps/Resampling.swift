@@ -1,0 +1,225 @@
+import Foundation
+
+/// Resampling to a new voxel spacing exactly as PyRadiomics does it
+/// (`imageoperations.resampleImage`, settings `resampledPixelSpacing`, `interpolator`,
+/// `padDistance`), with SimpleITK's `ResampleImageFilter` arithmetic underneath.
+public enum Resampling {
+    /// The grid PyRadiomics resamples onto: mask direction, spacing `spacing` (0 keeps the
+    /// mask's spacing on that axis; an axis on which the ROI spans one voxel keeps it too), and
+    /// the part of the mask's extent covering the ROI bounding box plus `padDistance` new voxels.
+    ///
+    /// With mask spacing `s`, new spacing `t`, ratio `r = s / t`, ROI bounding box lower index
+    /// `L` and size `S` (mask index space):
+    /// ```
+    /// lower = max(floor((L - 0.5) r - pad), 0)
+    /// upper = min(ceil((L + S - 0.5) r + pad), ceil(maskSize r) - 1)
+    /// size  = upper - lower + 1
+    /// origin = mask physical point of continuous index 0.5 (t - s) / s + lower / r
+    /// ```
+    /// so the new voxel corners line up with the mask's corner at index -0.5.
+    ///
+    /// Returns nil when `spacing` equals the image spacing (numpy `allclose`, rtol 1e-5,
+    /// atol 1e-8): PyRadiomics then only moves the mask onto the image grid and crops.
+    ///
+    /// - Throws: `InputError` when the mask has no ROI voxel, or when the ROI's bounding box
+    ///   reaches outside the image by more than 1e-3 voxel (PyRadiomics `_checkROI`).
+    public static func grid(image: Geometry, mask: Volume<UInt8>, spacing: SIMD3<Double>,
+                            padDistance: Int) throws -> Geometry? {
+        let maskGeometry = mask.geometry
+        let (lower, size) = try checkedROI(image: image, mask: mask)
+
+        var newSpacing = spacing
+        for a in 0..<3 {
+            if newSpacing[a] == 0 || size[a] == 1 { newSpacing[a] = maskGeometry.spacing[a] }
+        }
+        var allClose = true
+        for a in 0..<3 where abs(image.spacing[a] - newSpacing[a]) > 1e-8 + 1e-5 * abs(newSpacing[a]) {
+            allClose = false
+        }
+        if allClose { return nil }
+
+        let ratio = maskGeometry.spacing / newSpacing
+        var newSize = SIMD3<Int>(0, 0, 0)
+        var croppedOriginIndex = SIMD3<Double>(0, 0, 0)
+        for a in 0..<3 {
+            let r = ratio[a]
+            var lo = ((Double(lower[a]) - 0.5) * r - Double(padDistance)).rounded(.down)
+            var up = ((Double(lower[a] + size[a]) - 0.5) * r + Double(padDistance)).rounded(.up)
+            let maxUpper = (Double(maskGeometry.size[a]) * r).rounded(.up) - 1
+            if lo < 0 { lo = 0 }
+            if up > maxUpper { up = maxUpper }
+            newSize[a] = Int(up - lo + 1)
+            let originIndex = 0.5 * (newSpacing[a] - maskGeometry.spacing[a])
+                / maskGeometry.spacing[a]
+            croppedOriginIndex[a] = originIndex + lo / r
+        }
+        let origin = ITKGrid(maskGeometry).physicalPoint(continuousIndex: croppedOriginIndex)
+        return Geometry(size: newSize, spacing: newSpacing, origin: origin,
+                        direction: maskGeometry.direction)
+    }
+
+    /// `imageoperations.resampleImage`: image and mask resampled onto `grid(...)`, the image
+    /// with `interpolator`, the mask with nearest neighbour; points outside the image get 0
+    /// (SimpleITK's default pixel value, which PyRadiomics does not change).
+    ///
+    /// When the requested spacing equals the image's, PyRadiomics resamples only the mask onto
+    /// the image grid (nearest neighbour) and crops both to the ROI bounding box plus
+    /// `padDistance` voxels; the same is done here.
+    ///
+    /// - Parameters:
+    ///   - image: the image; its geometry may differ from the mask's (the grid follows the mask).
+    ///   - mask: ROI mask (non-zero inside).
+    ///   - spacing: `resampledPixelSpacing` in mm, 0 = keep the mask's spacing on that axis.
+    ///   - interpolator: `interpolator` (PyRadiomics default `.bSpline`).
+    ///   - padDistance: `padDistance` (PyRadiomics default 5), in new voxels.
+    ///   - outputType: the image's pixel type as read from its file. PyRadiomics asks SimpleITK
+    ///     for the input's own pixel type, so an int16 CT resampled with B-splines is truncated
+    ///     back to integers (see `ScalarType.itkResampleCast`). Images that went through
+    ///     `normalize` are float64 (SimpleITK's `Normalize` output), the default.
+    /// - Throws: `InputError` as `grid(...)`.
+    public static func resample(image: ImageVolume, mask: Volume<UInt8>, spacing: SIMD3<Double>,
+                                interpolator: Interpolator, padDistance: Int,
+                                outputType: ScalarType = .float64) throws
+        -> (image: ImageVolume, mask: Volume<UInt8>)
+    {
+        guard let target = try grid(image: image.geometry, mask: mask, spacing: spacing,
+                                    padDistance: padDistance) else {
+            let moved = resample(mask, onto: image.geometry)
+            return try Cropping.crop(image: image, mask: moved, padDistance: padDistance)
+        }
+        let newImage = resample(image, onto: target, interpolator: interpolator,
+                                outputType: outputType)
+        let newMask = resample(mask, onto: target)
+        return (newImage, newMask)
+    }
+
+    /// SimpleITK `ResampleImageFilter` with an identity transform: every voxel of `target` is
+    /// mapped to a continuous index of `image` (per scan line, interpolated between the line's
+    /// two ends as ITK's linear fast path does) and interpolated; outside gets `defaultValue`.
+    public static func resample(_ image: ImageVolume, onto target: Geometry,
+                                interpolator: Interpolator, outputType: ScalarType = .float64,
+                                defaultValue: Double = 0) -> ImageVolume {
+        let coefficients = interpolator == .bSpline ? BSplineCoefficients(volume: image) : nil
+        let size = image.size
+        let voxels = image.voxels
+        let out = mapGrid(from: image.geometry, to: target, outside: defaultValue) { x in
+            let value: Double
+            switch interpolator {
+            case .nearestNeighbor:
+                value = voxels[itkRound(x.x) + size.x * (itkRound(x.y) + size.y * itkRound(x.z))]
+            case .linear:
+                value = voxels.withUnsafeBufferPointer { linearInterpolate($0, size: size, at: x) }
+            case .bSpline:
+                value = coefficients!.evaluate(at: x)
+            }
+            return outputType.itkResampleCast(value)
+        }
+        return ImageVolume(geometry: target, voxels: out)
+    }
+
+    /// A mask resampled onto `target` with nearest neighbour; outside the mask it is 0.
+    public static func resample(_ mask: Volume<UInt8>, onto target: Geometry) -> Volume<UInt8> {
+        let size = mask.size
+        let voxels = mask.voxels
+        let out = mapGrid(from: mask.geometry, to: target, outside: UInt8(0)) { x -> UInt8 in
+            return voxels[itkRound(x.x) + size.x * (itkRound(x.y) + size.y * itkRound(x.z))]
+        }
+        return Volume(geometry: target, voxels: out)
+    }
+
+    /// Evaluates `value` at the continuous input index of every output voxel (`outside` when
+    /// the index is not in `[-0.5, size - 0.5)`), slices spread over threads; each voxel is
+    /// computed alone, so the result does not depend on the thread count.
+    private static func mapGrid<T>(from input: Geometry, to output: Geometry, outside: T,
+                                   _ value: (SIMD3<Double>) -> T) -> [T] {
+        let inGrid = ITKGrid(input)
+        let outGrid = ITKGrid(output)
+        let n = output.size
+        let lower = SIMD3<Double>(-0.5, -0.5, -0.5)
+        let upper = SIMD3<Double>(Double(input.size.x) - 0.5, Double(input.size.y) - 0.5,
+                                  Double(input.size.z) - 0.5)
+        var result = [T](repeating: outside, count: output.count)
+        result.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let pointer = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: n.z) { k in
+                for j in 0..<n.y {
+                    let start = inGrid.continuousIndex(
+                        point: outGrid.physicalPoint(index: SIMD3(0, Double(j), Double(k))))
+                    let end = inGrid.continuousIndex(
+                        point: outGrid.physicalPoint(index: SIMD3(Double(n.x), Double(j),
+                                                                  Double(k))))
+                    let vector = end - start
+                    for i in 0..<n.x {
+                        let alpha = Double(i) / Double(n.x)
+                        var x = start
+                        x.x += alpha * vector.x
+                        x.y += alpha * vector.y
+                        x.z += alpha * vector.z
+                        let inside = x.x >= lower.x && x.x < upper.x && x.y >= lower.y
+                            && x.y < upper.y && x.z >= lower.z && x.z < upper.z
+                        if inside { pointer[i + n.x * (j + n.y * k)] = value(x) }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// PyRadiomics `_checkROI`: the ROI bounding box (lower index, size) in the mask, after
+    /// checking that its two outer corners lie inside the image (1e-3 voxel tolerance).
+    static func checkedROI(image: Geometry, mask: Volume<UInt8>) throws
+        -> (lower: SIMD3<Int>, size: SIMD3<Int>)
+    {
+        guard let box = Cropping.boundingBox(of: mask) else {
+            throw InputError(file: "", field: "mask", value: "0 voxels",
+                             "The mask has no voxel inside the ROI; check the label.")
+        }
+        let size = box.upper &- box.lower &+ 1
+        let maskGrid = ITKGrid(mask.geometry)
+        let imageGrid = ITKGrid(image)
+        let lowCorner = SIMD3<Double>(Double(box.lower.x), Double(box.lower.y),
+                                      Double(box.lower.z)) - 0.5
+        let highCorner = SIMD3<Double>(Double(box.lower.x + size.x), Double(box.lower.y + size.y),
+                                       Double(box.lower.z + size.z)) - 0.5
+        let a = imageGrid.continuousIndex(point: maskGrid.physicalPoint(continuousIndex: lowCorner))
+        let b = imageGrid.continuousIndex(point: maskGrid.physicalPoint(continuousIndex: highCorner))
+        let tolerance = 1e-3
+        for axis in 0..<3 {
+            let low = min(a[axis], b[axis])
+            let high = max(a[axis], b[axis])
+            if low < -0.5 - tolerance || high > Double(image.size[axis]) - 0.5 + tolerance {
+                throw InputError(
+                    file: "", field: "mask", value: "ROI index range \(low)...\(high) on axis \(axis)",
+                    "The ROI's bounding box reaches outside the image (size \(image.size[axis]) on "
+                        + "that axis); check that image and mask belong together.")
+            }
+        }
+        return (box.lower, size)
+    }
+}
+
+extension ScalarType {
+    /// A resampled value written in this type as `itk::ResampleImageFilter` writes it
+    /// (`CastPixelWithBoundsChecking`): clamped to the type's range, then converted; integer
+    /// types truncate toward zero (an interpolated 99.97 in an int16 image becomes 99), float32
+    /// rounds to the nearest float, float64 is unchanged.
+    @inline(__always)
+    public func itkResampleCast(_ value: Double) -> Double {
+        let range: (Double, Double)
+        switch self {
+        case .float64: return value
+        case .float32: return Double(Float(value))
+        case .uint8: range = (0, 255)
+        case .int8: range = (-128, 127)
+        case .uint16: range = (0, 65535)
+        case .int16: range = (-32768, 32767)
+        case .uint32: range = (0, 4_294_967_295)
+        case .int32: range = (-2_147_483_648, 2_147_483_647)
+        case .uint64: range = (0, Double(UInt64.max))
+        case .int64: range = (Double(Int64.min), Double(Int64.max))
+        }
+        if value <= range.0 { return range.0 }
+        if value >= range.1 { return range.1 }
+        return value.rounded(.towardZero)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import PetradCore
+import PetradFeatures
+
+/// `petrad extract`: PyRadiomics-identical features of one image and mask, or of a batch.
+enum ExtractCommand: Command {
+    static let name = "extract"
+    static let summary = "shape and first-order features of image + mask (PyRadiomics columns)"
+    static let usage = """
+        usage: petrad extract IMAGE MASK [--param FILE] [--label N] [--format csv|json]
+                              [--out FILE] [--quiet]
+               petrad extract CASES.csv [--param FILE] [--format csv|json] [--out FILE] [--quiet]
+
+          IMAGE, MASK   NRRD or NIfTI (.nrrd, .nhdr, .nii, .nii.gz) files of one scan
+          CASES.csv     a batch: columns Image, Mask, optional Label, optional PatientID or ID;
+                        relative paths are read from the CSV's folder. Cases run in parallel;
+                        a failed case is reported and skipped, the others are written.
+          --param       PyRadiomics parameter file (YAML: setting, featureClass, imageType;
+                        petrad also reads convention: pyradiomics). Default: PyRadiomics'
+                        default settings (bin width 25, no resampling, every class but shape2D)
+          --label       ROI label value in the mask (default: the parameter file's, else 1)
+          --format      csv (default; one row per case) or json
+          --out         write to this file (atomically) instead of standard output
+          --quiet       no progress lines on standard error
+
+          Columns follow PyRadiomics: diagnostics_* then original_<class>_<Feature>.
+          NaN marks a value that cannot exist for the ROI; diagnostics_petrad_Notes says why.
+        """
+
+    static func run(_ arguments: [String]) throws -> Int32 {
+        let parsed = try ParsedArguments(arguments, command: name,
+                                         valueOptions: ["param", "label", "format", "out"],
+                                         flagOptions: ["quiet"])
+        let format = parsed.options["format"] ?? "csv"
+        guard format == "csv" || format == "json" else {
+            throw InputError(file: "petrad extract", field: "--format", value: format,
+                             "should be csv or json")
+        }
+        var settings = ExtractionSettings()
+        if let param = parsed.options["param"] {
+            settings = try ExtractionSettings(parameterFile: param)
+        }
+        let label = try parsed.int("label", command: name)
+        let extractor = Extractor(settings: settings)
+
+        let rows: [(ExtractionCase?, FeatureRow)]
+        var failures = 0
+        switch parsed.positionals.count {
+        case 2:
+            let row = try extractor.extract(imagePath: parsed.positionals[0],
+                                            maskPath: parsed.positionals[1], label: label)
+            rows = [(nil, row)]
+        case 1:
+            var cases = try ExtractionCase.read(csvPath: parsed.positionals[0])
+            if let label { for i in cases.indices where cases[i].label == nil { cases[i].label = label } }
+            let progress = Progress(total: cases.count, label: "extract")
+            progress.quiet = parsed.flags.contains("quiet")
+            let results = extractor.extract(cases: cases) { c, result, seconds in
+                let status: String
+                switch result {
+                case .success: status = "ok"
+                case .failure(let error): status = "FAILED: \(error)"
+                }
+                progress.finished("\(c.id)  \(status)  \(String(format: "%.1f", seconds))s")
+            }
+            var kept: [(ExtractionCase?, FeatureRow)] = []
+            for (c, result) in zip(cases, results) {
+                switch result {
+                case .success(let row): kept.append((c, row))
+                case .failure(let error):
+                    failures += 1
+                    printError("petrad extract: case \(c.id) skipped: \(error)")
+                }
+            }
+            rows = kept
+        default:
+            throw InputError(file: "petrad extract", field: "arguments",
+                             value: parsed.positionals.joined(separator: " "),
+                             "give IMAGE MASK, or one CASES.csv (see petrad extract --help)")
+        }
+
+        let text = format == "csv" ? FeatureTable.csv(rows).csvText() : FeatureTable.json(rows)
+        if let out = parsed.options["out"] {
+            try AtomicFile.write(text, to: out)
+        } else {
+            print(text, terminator: "")
+        }
+        if failures > 0 {
+            printError("petrad extract: \(failures) case(s) failed, \(rows.count) written")
+            return rows.isEmpty ? 1 : 3
+        }
+        return 0
+    }
+}
