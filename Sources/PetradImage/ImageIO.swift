@@ -64,6 +64,18 @@ public enum ImageIO {
         }
     }
 
+    /// Reads an image from bytes already in memory (a network buffer, a fuzzing input, a test),
+    /// with the same checks as reading a file. `name` stands for the file in error messages.
+    public static func read(data: Data, format: ImageHeader.Format, name: String = "image",
+                            exactScaling: Bool = false) throws
+        -> (volume: ImageVolume, header: ImageHeader)
+    {
+        switch format {
+        case .nrrd: return try NRRD.read(data, file: name)
+        case .nifti1, .nifti2: return try NIfTI.read(data, file: name, exactScaling: exactScaling)
+        }
+    }
+
     /// Which reader a file needs: by extension (`.nrrd`, `.nhdr`, `.nii`, `.nii.gz`), else by
     /// its first bytes.
     static func format(of path: String, data: Data) throws -> ImageHeader.Format {
