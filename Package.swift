@@ -38,5 +38,7 @@ let package = Package(
         .testTarget(name: "PetradFeaturesTests", dependencies: ["PetradFeatures"]),
         .testTarget(name: "PetradStatsTests", dependencies: ["PetradStats"]),
         .testTarget(name: "PetradStudyTests", dependencies: ["PetradStudy"]),
+        // Runs the built `petrad` executable (batch failures, exit codes, Ctrl-C).
+        .testTarget(name: "PetradCLITests", dependencies: ["PetradImage"]),
     ]
 )
