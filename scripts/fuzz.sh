@@ -25,8 +25,12 @@ echo "fuzz: building the fuzzers (release, -sanitize=fuzzer,address)" >&2
 swift build --package-path fuzz -c release -Xswiftc -sanitize=fuzzer,address \
   -Xswiftc -use-ld=lld >&2
 bin="$(swift build --package-path fuzz -c release --show-bin-path)"
-python3 fuzz/make_corpus.py >&2
-mkdir -p fuzz/artifacts fuzz/logs
+if command -v python3 >/dev/null; then
+  python3 fuzz/make_corpus.py >&2
+else
+  echo "fuzz: python3 not found; fuzzing from the corpus already in fuzz/corpus (or none)" >&2
+fi
+mkdir -p fuzz/artifacts fuzz/logs fuzz/corpus/{nrrd,nifti,yaml,csv,params}
 
 declare -A executable=([nrrd]=FuzzNRRD [nifti]=FuzzNIfTI [yaml]=FuzzYAML [csv]=FuzzCSV
                        [params]=FuzzParams)
