@@ -12,6 +12,10 @@ let package = Package(
     products: [
         .library(name: "Petrad", targets: ["PetradStudy"]),
         .executable(name: "petrad", targets: ["petrad"]),
+        // The lower layers on their own, for tools that need only them (the fuzzers in fuzz/).
+        .library(name: "PetradCore", targets: ["PetradCore"]),
+        .library(name: "PetradImage", targets: ["PetradImage"]),
+        .library(name: "PetradFeatures", targets: ["PetradFeatures"]),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
@@ -43,5 +47,7 @@ let package = Package(
         .testTarget(name: "PetradStatsTests", dependencies: ["PetradStats"]),
         .testTarget(name: "PetradStudyTests", dependencies: ["PetradStudy"]),
         .testTarget(name: "PetradReportTests", dependencies: ["PetradReport"]),
+        // Runs the built `petrad` executable (batch failures, exit codes, Ctrl-C).
+        .testTarget(name: "PetradCLITests", dependencies: ["PetradImage"]),
     ]
 )

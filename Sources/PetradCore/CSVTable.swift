@@ -26,7 +26,12 @@ public struct CSVTable: Equatable {
     }
 
     public static func parse(_ text: String, source: String = "") throws -> CSVTable {
-        var records = splitRecords(text)
+        let (split, openQuoteRow) = splitRecords(text)
+        if let openQuoteRow {
+            throw InputError(file: source, field: "row \(openQuoteRow)", value: "\"",
+                             "opens a quoted field that is never closed; add the closing quote")
+        }
+        var records = split
         while let last = records.last, last == [""] { records.removeLast() }
         guard var header = records.first else {
             throw InputError(file: source, "is empty: a CSV needs a header row")
@@ -42,11 +47,13 @@ public struct CSVTable: Equatable {
         return CSVTable(header: header, rows: rows, source: source)
     }
 
-    private static func splitRecords(_ text: String) -> [[String]] {
+    /// The records, and the row (1-based) of a quote left open at the end of the text.
+    private static func splitRecords(_ text: String) -> ([[String]], Int?) {
         var records: [[String]] = []
         var record: [String] = []
         var field = ""
         var quoted = false
+        var quoteRow = 0
         var iterator = text.unicodeScalars.makeIterator()
         var pending: Unicode.Scalar? = nil
         while let scalar = pending ?? iterator.next() {
@@ -64,7 +71,9 @@ public struct CSVTable: Equatable {
                 continue
             }
             switch scalar {
-            case "\"": quoted = true
+            case "\"":
+                quoted = true
+                quoteRow = records.count + 1
             case ",":
                 record.append(field)
                 field = ""
@@ -81,7 +90,7 @@ public struct CSVTable: Equatable {
             record.append(field)
             records.append(record)
         }
-        return records
+        return (records, quoted ? quoteRow : nil)
     }
 
     /// Index of a named column, or an error naming the file and the columns it has.

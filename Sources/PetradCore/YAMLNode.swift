@@ -27,6 +27,11 @@ public indirect enum YAMLNode: Equatable {
         }
     }
 
+    /// Deepest nesting of lists and mappings accepted (parameter and study files use at most
+    /// 4). A deeper document is refused while parsing, before its tree is built: very deep
+    /// trees would exhaust the stack when walked or freed.
+    public static let maximumDepth = 64
+
     /// Reads and parses a YAML file; an empty file is a null document.
     public static func load(path: String) throws -> YAMLNode {
         guard let data = FileManager.default.contents(atPath: path),
@@ -81,10 +86,15 @@ public indirect enum YAMLNode: Equatable {
                 let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE
                 let isNull = plain && ["", "~", "null", "Null", "NULL"].contains(value)
                 try add(isNull ? .null(line: line) : .scalar(value, line: line, plain: plain))
-            case YAML_SEQUENCE_START_EVENT:
-                stack.append(.sequence([], line))
-            case YAML_MAPPING_START_EVENT:
-                stack.append(.mapping([], pendingKey: nil, line))
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                guard stack.count < YAMLNode.maximumDepth else {
+                    throw InputError(file: source, field: "line \(line)",
+                                     "nests lists and mappings more than "
+                                     + "\(YAMLNode.maximumDepth) levels deep; petrad's files "
+                                     + "need a few levels, so the file is damaged")
+                }
+                stack.append(event.type == YAML_SEQUENCE_START_EVENT
+                             ? .sequence([], line) : .mapping([], pendingKey: nil, line))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 let frame = stack.removeLast()
                 switch frame {

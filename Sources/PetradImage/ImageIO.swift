@@ -64,6 +64,18 @@ public enum ImageIO {
         }
     }
 
+    /// Reads an image from bytes already in memory (a network buffer, a fuzzing input, a test),
+    /// with the same checks as reading a file. `name` stands for the file in error messages.
+    public static func read(data: Data, format: ImageHeader.Format, name: String = "image",
+                            exactScaling: Bool = false) throws
+        -> (volume: ImageVolume, header: ImageHeader)
+    {
+        switch format {
+        case .nrrd: return try NRRD.read(data, file: name)
+        case .nifti1, .nifti2: return try NIfTI.read(data, file: name, exactScaling: exactScaling)
+        }
+    }
+
     /// Which reader a file needs: by extension (`.nrrd`, `.nhdr`, `.nii`, `.nii.gz`), else by
     /// its first bytes.
     static func format(of path: String, data: Data) throws -> ImageHeader.Format {
@@ -90,8 +102,15 @@ public enum ImageIO {
     }
 }
 
-/// Checks a declared grid before anything is allocated: sizes at least 1, a voxel count and a
-/// byte count that fit in memory arithmetic; returns (voxel count, byte count).
+extension ImageIO {
+    /// Most voxels an image may declare: 2^31 (about 2.1e9; 17 GB once held as Doubles). A
+    /// whole-body CT of 512 x 512 x 2000 has 5.2e8, so a header beyond this is damaged or
+    /// hostile and is refused before anything is read or allocated.
+    public static let maximumVoxelCount = 1 << 31
+}
+
+/// Checks a declared grid before anything is allocated: sizes at least 1, a voxel count at most
+/// `ImageIO.maximumVoxelCount`; returns (voxel count, byte count).
 func checkedCounts(size: [Int], type: ScalarType, file: String, field: String) throws
     -> (voxels: Int, bytes: Int)
 {
@@ -103,9 +122,10 @@ func checkedCounts(size: [Int], type: ScalarType, file: String, field: String) t
                              "every size must be at least 1; the header is damaged.")
         }
         let (product, overflow) = voxels.multipliedReportingOverflow(by: n)
-        guard !overflow, product <= 1 << 40 else {
+        guard !overflow, product <= ImageIO.maximumVoxelCount else {
             throw InputError(file: file, field: field, value: declared,
-                             "declares more voxels than any image can hold; the header is damaged.")
+                             "declares more than \(ImageIO.maximumVoxelCount) voxels, more than "
+                             + "any scan holds; the header is damaged.")
         }
         voxels = product
     }

@@ -19,7 +19,8 @@ enum ExtractCommand: Command {
                         RTSTRUCT ROI or SEG segment of the folder, used in place of MASK
           CASES.csv     a batch: columns Image, Mask, optional Label, optional PatientID or ID;
                         relative paths are read from the CSV's folder. Cases run in parallel;
-                        a failed case is reported and skipped, the others are written.
+                        a failed case is reported and skipped, the others are written
+                        (exit code 3; 1 when every case failed: see petrad --help).
           --param       PyRadiomics parameter file (YAML: setting, featureClass, imageType;
                         petrad also reads convention: pyradiomics). Default: PyRadiomics'
                         default settings (bin width 25, no resampling; classes shape,
@@ -97,6 +98,10 @@ enum ExtractCommand: Command {
                              "give IMAGE MASK, or one CASES.csv (see petrad extract --help)")
         }
 
+        if failures > 0 && rows.isEmpty {
+            printError("petrad extract: all \(failures) case(s) failed; nothing written")
+            return ExitCode.error
+        }
         let text = format == "csv" ? FeatureTable.csv(rows).csvText() : FeatureTable.json(rows)
         if let out = parsed.options["out"] {
             try AtomicFile.write(text, to: out)
@@ -105,8 +110,8 @@ enum ExtractCommand: Command {
         }
         if failures > 0 {
             printError("petrad extract: \(failures) case(s) failed, \(rows.count) written")
-            return rows.isEmpty ? 1 : 3
+            return ExitCode.casesFailed
         }
-        return 0
+        return ExitCode.ok
     }
 }

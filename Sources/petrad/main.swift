@@ -26,6 +26,7 @@ func printUsage() {
         text += "  " + command.name.padding(toLength: 18, withPad: " ", startingAt: 0)
             + command.summary + "\n"
     }
+    text += "\n" + ExitCode.helpText
     print(text, terminator: "")
 }
 
@@ -45,16 +46,22 @@ let match = commands.first { $0.name == twoWords } ?? commands.first { $0.name =
 guard let command = match else {
     printError("petrad: unknown command '\(first)'")
     printUsage()
-    exit(2)
+    exit(ExitCode.usage)
 }
 let commandArguments = command.name.contains(" ") ? Array(rest.dropFirst()) : rest
 if commandArguments.contains("--help") || commandArguments.contains("-h") {
     print(command.usage)
     exit(0)
 }
+AtomicFile.exitOnInterrupt(message: "petrad \(command.name): interrupted; no output was left "
+                            + "half-written")
 do {
     exit(try command.run(commandArguments))
 } catch {
     printError("petrad \(command.name): \(error)")
-    exit(1)
+    if ExitCode.isUsageError(error, command: command.name) {
+        printError("(see petrad \(command.name) --help)")
+        exit(ExitCode.usage)
+    }
+    exit(ExitCode.error)
 }
