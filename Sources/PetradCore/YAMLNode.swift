@@ -34,6 +34,9 @@ public indirect enum YAMLNode: Equatable {
 
     /// Reads and parses a YAML file; an empty file is a null document.
     public static func load(path: String) throws -> YAMLNode {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw InputError(file: path, "does not exist")
+        }
         guard let data = FileManager.default.contents(atPath: path),
               let text = String(data: data, encoding: .utf8) else {
             throw InputError(file: path, "cannot be read as UTF-8 text")
@@ -116,7 +119,7 @@ public indirect enum YAMLNode: Equatable {
                 return
             }
             switch top {
-            case var .sequence(items, start):
+            case .sequence(var items, let start):
                 items.append(node)
                 stack.append(.sequence(items, start))
             case .mapping(var pairs, let key, let start):

@@ -276,6 +276,13 @@ public struct StudyRunner {
                                                       result: &result, files: &files)
                 result.validations.append(validation)
                 result.plots.append((cohort.name, plot))
+                let smaller = min(validation.nHigh, validation.nLow)
+                if smaller > 0 && smaller < study.cutoff.minGroupSize {
+                    result.warnings.append(
+                        "\(endpoint.name), \(cohort.name): the log-rank p (\(formatNumber(validation.logRankP))) "
+                        + "rests on a risk group of \(smaller) patient(s), fewer than the cutoff rule's "
+                        + "minimum group size (\(study.cutoff.minGroupSize)); do not read it as evidence")
+                }
                 validationTable.rows.append([
                     cohort.name, cohort.role.rawValue, "\(validation.n)", "\(validation.events)",
                     "\(validation.nHigh)", "\(validation.eventsHigh)", "\(validation.nLow)",

@@ -37,11 +37,13 @@ public enum SurvivalPrinting {
         if !rows.isEmpty {
             let distinct = Set(rows.map(\.row)).count
             text += "   (\(distinct) observation\(distinct == 1 ? "" : "s") deleted: "
-                + rows.map { row in
+                + rows.prefix(10).map { row in
                     let value = row.value.isEmpty ? "(empty)" : row.value
                     return "row \(row.row) \(row.column)=\(value) \(row.reason)"
                 }
-                    .joined(separator: "; ") + ")\n"
+                    .joined(separator: "; ")
+                + (rows.count > 10 ? "; ... \(rows.count - 10) more, all in --format json" : "")
+                + ")\n"
         }
         for column in columns { text += "   (column \(column.name) dropped: \(column.reason))\n" }
         return text

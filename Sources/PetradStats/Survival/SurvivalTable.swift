@@ -169,6 +169,16 @@ public struct SurvivalTable {
         if !problems.isEmpty && policy == .stop {
             throw Self.describe(problems, file: file)
         }
+
+        // An event column holding exactly the values 1 and 2 is R's Surv() coding (1 = censored,
+        // 2 = event). Dropping the 2s would silently turn every censored patient into an event.
+        let eventValues = Set(eventText.map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !Self.isMissing($0) }.compactMap { Double($0) })
+        if eventValues == [1, 2] {
+            throw InputError(file: file, field: eventColumn, value: "1 and 2",
+                             "looks like R's 1 = censored / 2 = event coding; recode it to "
+                             + "0/1 (event = value - 1) instead of dropping rows")
+        }
         let bad = Set(problems.map(\.row))
         let kept = (0..<rowCount).filter { !bad.contains($0 + 1) }
         guard !kept.isEmpty else {
