@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages petrad needs (only those missing) and builds petrad optimised.
-# Usage: scripts/setup.sh            (prints the path of the built petrad binary on its last line)
+# Usage: scripts/setup.sh             (prints the path of the built petrad binary on its last line)
+#        scripts/setup.sh --deps-only (only the Debian packages; used by scripts/test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(pkg-config zlib1g-dev libyaml-dev libcairo2-dev)
+packages=(pkg-config zlib1g-dev libyaml-dev libcairo2-dev libgdcm-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -16,6 +17,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq >&2 || true
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >&2
 fi
+
+[ "${1:-}" = "--deps-only" ] && exit 0
 
 echo "setup: building petrad (release)" >&2
 swift build -c release --product petrad >&2

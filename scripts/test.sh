@@ -6,7 +6,7 @@
 # in all; see docs/robustness.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh >/dev/null
+scripts/setup.sh --deps-only
 swift test -c release -Xswiftc -enable-testing --parallel "$@"
 if [ $# -eq 0 ] && [ "${PETRAD_SKIP_FUZZ:-0}" != 1 ]; then
   scripts/fuzz.sh --short

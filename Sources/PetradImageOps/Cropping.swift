@@ -5,7 +5,9 @@ import Foundation
 public enum Cropping {
     /// The ROI's bounding box in voxel indices, `lower` and `upper` both inclusive (SimpleITK
     /// `LabelStatisticsImageFilter.GetBoundingBox`); nil when the mask has no non-zero voxel.
-    public static func boundingBox(of mask: Volume<UInt8>) -> (lower: SIMD3<Int>, upper: SIMD3<Int>)? {
+    public static func boundingBox(of mask: Volume<UInt8>)
+        -> (lower: SIMD3<Int>, upper: SIMD3<Int>)?
+    {
         let n = mask.size
         var lower = n
         var upper = SIMD3<Int>(-1, -1, -1)

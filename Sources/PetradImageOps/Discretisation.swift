@@ -11,12 +11,15 @@ public enum Discretisation {
     /// Edges are multiples of `w` from 0; every bin is half-open `[e_i, e_{i+1})`, and the top
     /// edge lies above the maximum, so the maximum is never put in a closed last bin. A ROI
     /// narrower than one bin gets one grey level. If only one edge came out, the two edges
-    /// `[e - 0.5, e + 0.5]` are returned (PyRadiomics' flat-region rule). Empty input gives [].
+    /// `[e - 0.5, e + 0.5]` are returned (PyRadiomics' flat-region rule). Empty input, or a bin
+    /// width that is not a positive finite number, gives [] (the settings reader refuses such a
+    /// `binWidth` before it gets here).
     ///
     /// `numpy.arange` values are reproduced exactly: `e_0 = low`, `e_1 = low + w`,
     /// `e_i = low + i (e_1 - e_0)`, count `ceil((max + 2w - low) / w)`.
     public static func binEdges(values: [Double], binWidth: Double) -> [Double] {
-        guard let minimum = values.min(), let maximum = values.max() else { return [] }
+        guard binWidth > 0, binWidth.isFinite, let minimum = values.min(),
+              let maximum = values.max() else { return [] }
         let low = minimum - pythonModulo(minimum, binWidth)
         let high = maximum + 2 * binWidth
         let count = Int(((high - low) / binWidth).rounded(.up))

@@ -4,10 +4,11 @@ import Foundation
 /// the same order, as `itk::ImageBase` (the library under SimpleITK), so that grid positions and
 /// nearest-neighbour ties come out exactly as SimpleITK computes them.
 ///
-/// ITK holds `indexToPhysical = direction * diag(spacing)` and its inverse. For an axis-aligned
-/// direction (a signed permutation, the usual case) ITK's SVD inverse is the exact reciprocal of
-/// each entry, which is used here; for an oblique direction the inverse is taken by cofactors and
-/// may differ from ITK's in the last bit.
+/// ITK holds `indexToPhysical = direction * diag(spacing)` and its inverse. For the identity
+/// direction (the usual case) ITK's SVD inverse is the exact reciprocal of each spacing, as
+/// here, and resampled values agree bit for bit with SimpleITK. For other directions ITK's SVD
+/// inverse and the reciprocal transpose / cofactor inverse used here can differ in the last bit
+/// (values then agree to ~1e-15 relative, and a nearest-neighbour tie may round the other way).
 struct ITKGrid: Sendable {
     let size: SIMD3<Int>
     let origin: SIMD3<Double>

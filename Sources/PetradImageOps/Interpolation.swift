@@ -6,10 +6,12 @@ import Foundation
 /// - `nearestNeighbor` (`sitkNearestNeighbor`): the voxel whose centre is nearest, ties rounded
 ///   up (`itk::NearestNeighborInterpolateImageFunction`).
 /// - `linear` (`sitkLinear`): trilinear between the 8 surrounding voxels; at the image border
-///   the missing neighbours are replaced by the border voxel (`itk::LinearInterpolateImageFunction`).
+///   the missing neighbours are replaced by the border voxel
+///   (`itk::LinearInterpolateImageFunction`).
 /// - `bSpline` (`sitkBSpline`, PyRadiomics' default): cubic B-spline interpolation of the
 ///   coefficients produced by an exact B-spline prefilter with mirror boundaries
-///   (`itk::BSplineInterpolateImageFunction` of order 3 over `itk::BSplineDecompositionImageFilter`).
+///   (`itk::BSplineInterpolateImageFunction` of order 3 over
+///   `itk::BSplineDecompositionImageFilter`).
 ///
 /// A point is interpolated when its continuous index lies in `[-0.5, size - 0.5)` on every axis
 /// (`itk::ImageFunction::IsInsideBuffer`); elsewhere the resampler writes the default value.
@@ -19,12 +21,14 @@ public enum Interpolator: String, Sendable, CaseIterable {
     case bSpline
 
     /// The interpolator for a PyRadiomics `interpolator` setting: SimpleITK's names
-    /// (`sitkBSpline`, `sitkLinear`, `sitkNearestNeighbor`) or their integer codes (1, 2, 3).
+    /// (`sitkBSpline`, `sitkLinear`, `sitkNearestNeighbor`) or their SimpleITK 2.x integer
+    /// codes (23, 2, 1). Nil for the other interpolators PyRadiomics accepts (`sitkGaussian`,
+    /// the windowed sincs, ...), which petrad does not offer.
     public init?(pyRadiomicsName name: String) {
         switch name {
         case "sitkNearestNeighbor", "1": self = .nearestNeighbor
         case "sitkLinear", "2": self = .linear
-        case "sitkBSpline", "sitkBSpline3", "3": self = .bSpline
+        case "sitkBSpline", "sitkBSpline3", "23": self = .bSpline
         default: return nil
         }
     }
@@ -52,86 +56,108 @@ struct BSplineCoefficients: Sendable {
         size = volume.size
         var c = volume.voxels
         let (nx, ny, nz) = (size.x, size.y, size.z)
-        // Lines along x: contiguous.
-        BSplineCoefficients.filterLines(&c, length: nx, stride: 1, lineCount: ny * nz) { line in
-            line * nx
-        }
-        // Lines along y: one per (x, z).
-        BSplineCoefficients.filterLines(&c, length: ny, stride: nx, lineCount: nx * nz) { line in
-            (line % nx) + nx * ny * (line / nx)
-        }
-        // Lines along z: one per (x, y).
-        BSplineCoefficients.filterLines(&c, length: nz, stride: nx * ny, lineCount: nx * ny) {
-            line in line
+        c.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let data = buffer.baseAddress!
+            // Along x: lines are contiguous; one line at a time, in chunks of rows.
+            if nx > 1 {
+                let rows = ny * nz
+                let chunk = 256
+                DispatchQueue.concurrentPerform(iterations: (rows + chunk - 1) / chunk) { c in
+                    var sum = [Double](repeating: 0, count: 1)
+                    for row in (c * chunk)..<min((c + 1) * chunk, rows) {
+                        BSplineCoefficients.filter(data + row * nx, length: nx, stride: 1,
+                                                   width: 1, sum: &sum)
+                    }
+                }
+            }
+            // Along y: within each z slab, all x columns are filtered together, row by row.
+            if ny > 1 {
+                DispatchQueue.concurrentPerform(iterations: nz) { z in
+                    var sum = [Double](repeating: 0, count: nx)
+                    BSplineCoefficients.filter(data + z * nx * ny, length: ny, stride: nx,
+                                               width: nx, sum: &sum)
+                }
+            }
+            // Along z: all (x, y) columns together, split into blocks of columns.
+            if nz > 1 {
+                let plane = nx * ny
+                let block = 2048
+                DispatchQueue.concurrentPerform(iterations: (plane + block - 1) / block) { b in
+                    let first = b * block
+                    let width = min(block, plane - first)
+                    var sum = [Double](repeating: 0, count: width)
+                    BSplineCoefficients.filter(data + first, length: nz, stride: plane,
+                                               width: width, sum: &sum)
+                }
+            }
         }
         values = c
     }
 
-    /// Filters every line of `data` in place; lines are independent, so they are spread over
-    /// threads in fixed chunks and the result does not depend on the thread count.
-    private static func filterLines(_ data: inout [Double], length: Int, stride: Int,
-                                    lineCount: Int, start: (Int) -> Int) {
-        guard length > 1, lineCount > 0 else { return }
-        let chunk = 64
-        let chunks = (lineCount + chunk - 1) / chunk
-        data.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            nonisolated(unsafe) let pointer = base
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunkIndex in
-                var scratch = [Double](repeating: 0, count: length)
-                let first = chunkIndex * chunk
-                for line in first..<min(first + chunk, lineCount) {
-                    let offset = start(line)
-                    for k in 0..<length { scratch[k] = pointer[offset + k * stride] }
-                    filter1D(&scratch)
-                    for k in 0..<length { pointer[offset + k * stride] = scratch[k] }
-                }
-            }
-        }
-    }
-
-    /// `DataToCoefficients1D` for one pole, with ITK's operation order.
-    static func filter1D(_ s: inout [Double]) {
-        let n = s.count
+    /// `DataToCoefficients1D` (one pole) with ITK's operation order, applied to `width`
+    /// independent lines at once: sample `k` of line `j` is at `data[k * stride + j]`. Every
+    /// line sees exactly the operations ITK applies to it, so results are bit-identical to a
+    /// line-by-line filter, whatever the grouping or thread count.
+    static func filter(_ data: UnsafeMutablePointer<Double>, length n: Int, stride: Int,
+                       width: Int, sum: inout [Double]) {
         guard n > 1 else { return }
         let z = pole
         var gain = 1.0
         gain = gain * (1.0 - z) * (1.0 - 1.0 / z)
-        for k in 0..<n { s[k] *= gain }
+        for k in 0..<n {
+            let row = data + k * stride
+            for j in 0..<width { row[j] *= gain }
+        }
 
         // Causal initialisation.
         let tolerance = 1e-10
         let horizon = Int((log(tolerance) / log(abs(z))).rounded(.up))
-        if horizon < n {
-            var zn = z
-            var sum = s[0]
-            for k in 1..<horizon {
-                sum += zn * s[k]
-                zn *= z
+        sum.withUnsafeMutableBufferPointer { s in
+            if horizon < n {
+                for j in 0..<width { s[j] = data[j] }
+                var zn = z
+                for k in 1..<horizon {
+                    let row = data + k * stride
+                    for j in 0..<width { s[j] += zn * row[j] }
+                    zn *= z
+                }
+                for j in 0..<width { data[j] = s[j] }
+            } else {
+                var zn = z
+                let iz = 1.0 / z
+                var z2n = pow(z, Double(n - 1))
+                let last = data + (n - 1) * stride
+                for j in 0..<width { s[j] = data[j] + z2n * last[j] }
+                z2n *= z2n * iz
+                var k = 1
+                while k <= n - 2 {
+                    let row = data + k * stride
+                    let factor = zn + z2n
+                    for j in 0..<width { s[j] += factor * row[j] }
+                    zn *= z
+                    z2n *= iz
+                    k += 1
+                }
+                let denominator = 1.0 - zn * zn
+                for j in 0..<width { data[j] = s[j] / denominator }
             }
-            s[0] = sum
-        } else {
-            var zn = z
-            let iz = 1.0 / z
-            var z2n = pow(z, Double(n - 1))
-            var sum = s[0] + z2n * s[n - 1]
-            z2n *= z2n * iz
-            var k = 1
-            while k <= n - 2 {
-                sum += (zn + z2n) * s[k]
-                zn *= z
-                z2n *= iz
-                k += 1
-            }
-            s[0] = sum / (1.0 - zn * zn)
         }
-        for k in 1..<n { s[k] += z * s[k - 1] }
+        for k in 1..<n {
+            let row = data + k * stride
+            let previous = row - stride
+            for j in 0..<width { row[j] += z * previous[j] }
+        }
 
         // Anti-causal initialisation (mirror boundary) and recursion.
-        s[n - 1] = (z / (z * z - 1.0)) * (z * s[n - 2] + s[n - 1])
+        let factor = z / (z * z - 1.0)
+        let last = data + (n - 1) * stride
+        let beforeLast = last - stride
+        for j in 0..<width { last[j] = factor * (z * beforeLast[j] + last[j]) }
         var k = n - 2
         while k >= 0 {
-            s[k] = z * (s[k + 1] - s[k])
+            let row = data + k * stride
+            let next = row + stride
+            for j in 0..<width { row[j] = z * (next[j] - row[j]) }
             k -= 1
         }
     }
@@ -211,7 +237,9 @@ func linearInterpolate(_ volume: UnsafeBufferPointer<Double>, size: SIMD3<Int>,
     if d2 <= 0 || nz > size.z - 1 { d2 = 0; nz = bz }
     let sx = size.x
     let sxy = size.x * size.y
-    @inline(__always) func v(_ i: Int, _ j: Int, _ k: Int) -> Double { volume[i + sx * j + sxy * k] }
+    @inline(__always) func v(_ i: Int, _ j: Int, _ k: Int) -> Double {
+        volume[i + sx * j + sxy * k]
+    }
     let v000 = v(bx, by, bz)
     if d0 == 0 && d1 == 0 && d2 == 0 { return v000 }
     let valx00 = v000 + (v(nx, by, bz) - v000) * d0

@@ -33,7 +33,8 @@ public enum Resampling {
             if newSpacing[a] == 0 || size[a] == 1 { newSpacing[a] = maskGeometry.spacing[a] }
         }
         var allClose = true
-        for a in 0..<3 where abs(image.spacing[a] - newSpacing[a]) > 1e-8 + 1e-5 * abs(newSpacing[a]) {
+        for a in 0..<3
+        where abs(image.spacing[a] - newSpacing[a]) > 1e-8 + 1e-5 * abs(newSpacing[a]) {
             allClose = false
         }
         if allClose { return nil }
@@ -60,7 +61,9 @@ public enum Resampling {
 
     /// `imageoperations.resampleImage`: image and mask resampled onto `grid(...)`, the image
     /// with `interpolator`, the mask with nearest neighbour; points outside the image get 0
-    /// (SimpleITK's default pixel value, which PyRadiomics does not change).
+    /// (SimpleITK's default pixel value, which PyRadiomics 3.x does not change; it is not the
+    /// image minimum). The resampled mask is used as it comes out of nearest neighbour:
+    /// PyRadiomics does not re-threshold it.
     ///
     /// When the requested spacing equals the image's, PyRadiomics resamples only the mask onto
     /// the image grid (nearest neighbour) and crops both to the ROI bounding box plus
@@ -181,15 +184,18 @@ public enum Resampling {
                                       Double(box.lower.z)) - 0.5
         let highCorner = SIMD3<Double>(Double(box.lower.x + size.x), Double(box.lower.y + size.y),
                                        Double(box.lower.z + size.z)) - 0.5
-        let a = imageGrid.continuousIndex(point: maskGrid.physicalPoint(continuousIndex: lowCorner))
-        let b = imageGrid.continuousIndex(point: maskGrid.physicalPoint(continuousIndex: highCorner))
+        let a = imageGrid.continuousIndex(
+            point: maskGrid.physicalPoint(continuousIndex: lowCorner))
+        let b = imageGrid.continuousIndex(
+            point: maskGrid.physicalPoint(continuousIndex: highCorner))
         let tolerance = 1e-3
         for axis in 0..<3 {
             let low = min(a[axis], b[axis])
             let high = max(a[axis], b[axis])
             if low < -0.5 - tolerance || high > Double(image.size[axis]) - 0.5 + tolerance {
                 throw InputError(
-                    file: "", field: "mask", value: "ROI index range \(low)...\(high) on axis \(axis)",
+                    file: "", field: "mask",
+                    value: "ROI index range \(low)...\(high) on axis \(axis)",
                     "The ROI's bounding box reaches outside the image (size \(image.size[axis]) on "
                         + "that axis); check that image and mask belong together.")
             }

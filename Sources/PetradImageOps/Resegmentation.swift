@@ -65,7 +65,8 @@ public enum Resegmentation {
             }
         }
         if kept <= 1 {
-            throw InputError(file: "", field: "resegmentRange", value: "\(range) (\(mode.rawValue))",
+            throw InputError(file: "", field: "resegmentRange",
+                             value: "\(range) (\(mode.rawValue))",
                              "Resegmentation left \(kept) voxel(s) in the ROI; widen the range.")
         }
         return out

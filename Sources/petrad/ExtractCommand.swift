@@ -5,20 +5,25 @@ import PetradFeatures
 /// `petrad extract`: PyRadiomics-identical features of one image and mask, or of a batch.
 enum ExtractCommand: Command {
     static let name = "extract"
-    static let summary = "shape and first-order features of image + mask (PyRadiomics columns)"
+    static let summary = "PyRadiomics features of image + mask, or of a batch of cases"
     static let usage = """
         usage: petrad extract IMAGE MASK [--param FILE] [--label N] [--format csv|json]
                               [--out FILE] [--quiet]
                petrad extract CASES.csv [--param FILE] [--format csv|json] [--out FILE] [--quiet]
+               petrad extract DICOM_DIR (--roi NAME | MASK) [options as above]
 
           IMAGE, MASK   NRRD or NIfTI (.nrrd, .nhdr, .nii, .nii.gz) files of one scan
+          DICOM_DIR     a PET DICOM folder, read in SUVbw (as petrad convert); --roi names an
+                        RTSTRUCT ROI or SEG segment of the folder, used in place of MASK
           CASES.csv     a batch: columns Image, Mask, optional Label, optional PatientID or ID;
                         relative paths are read from the CSV's folder. Cases run in parallel;
                         a failed case is reported and skipped, the others are written
                         (exit code 3; 1 when every case failed: see petrad --help).
           --param       PyRadiomics parameter file (YAML: setting, featureClass, imageType;
                         petrad also reads convention: pyradiomics). Default: PyRadiomics'
-                        default settings (bin width 25, no resampling, every class but shape2D)
+                        default settings (bin width 25, no resampling; classes shape,
+                        firstorder, glcm, glrlm, glszm, gldm, ngtdm). Image types other than
+                        Original and the ibsi convention are not supported yet.
           --label       ROI label value in the mask (default: the parameter file's, else 1)
           --format      csv (default; one row per case) or json
           --out         write to this file (atomically) instead of standard output
@@ -30,7 +35,7 @@ enum ExtractCommand: Command {
 
     static func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try ParsedArguments(arguments, command: name,
-                                         valueOptions: ["param", "label", "format", "out"],
+                                         valueOptions: ["param", "label", "format", "out", "roi"],
                                          flagOptions: ["quiet"])
         let format = parsed.options["format"] ?? "csv"
         guard format == "csv" || format == "json" else {
@@ -47,6 +52,12 @@ enum ExtractCommand: Command {
         let rows: [(ExtractionCase?, FeatureRow)]
         var failures = 0
         switch parsed.positionals.count {
+        case 1 where isFolder(parsed.positionals[0]), 2 where isFolder(parsed.positionals[0]):
+            let row = try extractDICOM(folder: parsed.positionals[0], roi: parsed.options["roi"],
+                                       maskPath: parsed.positionals.count == 2
+                                           ? parsed.positionals[1] : nil,
+                                       extractor: extractor, label: label)
+            rows = [(nil, row)]
         case 2:
             let row = try extractor.extract(imagePath: parsed.positionals[0],
                                             maskPath: parsed.positionals[1], label: label)

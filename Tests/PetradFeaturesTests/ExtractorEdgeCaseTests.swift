@@ -142,9 +142,55 @@ final class ExtractorEdgeCaseTests: XCTestCase {
         let rows = try results.prefix(3).map { try $0.get() }
         XCTAssertEqual(rows[1].number("original_firstorder_Mean"), 5)
         XCTAssertEqual(rows[0], rows[2])
+        // Parallel batch = one case at a time.
+        let single = try Extractor(settings: oneVoxelSettings()).extract(
+            imagePath: cases[1].imagePath, maskPath: cases[1].maskPath)
+        XCTAssertEqual(rows[1], single)
         XCTAssertThrowsError(try results[3].get())
         let table = FeatureTable.csv(Array(zip(cases.prefix(3).map { Optional($0) }, rows)))
         XCTAssertEqual(table.rows.count, 3)
         XCTAssertEqual(Array(table.header.prefix(3)), ["ID", "Image", "Mask"])
+    }
+
+    /// A 16-bit label map with labels 1 and 256: label 256 selects exactly its voxels (never
+    /// cast to 8 bits, where 256 would become 0).
+    func testLabel256SelectsExactlyItsVoxels() throws {
+        let geometry = Geometry(size: SIMD3(6, 6, 6))
+        var image = ImageVolume(geometry: geometry, repeating: 0)
+        for i in image.voxels.indices { image.voxels[i] = Double(i) }
+        var mask = ImageVolume(geometry: geometry, repeating: 0)
+        for z in 0...1 { for y in 0...1 { for x in 0...1 { mask[x, y, z] = 1 } } }
+        for z in 3...4 { for y in 3...5 { for x in 3...5 { mask[x, y, z] = 256 } } }
+        var s = ExtractionSettings()
+        s.featureClasses = [(.shape, nil)]
+        let row = try Extractor(settings: s).extract(image: image, maskValues: mask, label: 256)
+        XCTAssertEqual(row.number("diagnostics_Mask-original_VoxelNum"), 18)
+        XCTAssertEqual(row.number("original_shape_VoxelVolume"), 18)
+    }
+
+    /// A mask whose grid is shifted by 0.45 mm in x: refused, the difference given per axis.
+    func testMaskShiftedByHalfAMillimetreIsRefusedWithTheDifference() {
+        let geometry = Geometry(size: SIMD3(6, 6, 6))
+        let image = ImageVolume(geometry: geometry, repeating: 1)
+        var shifted = geometry
+        shifted.origin = SIMD3(0.45, 0, 0)
+        var mask = ImageVolume(geometry: shifted, repeating: 0)
+        for z in 1...3 { for y in 1...3 { for x in 1...3 { mask[x, y, z] = 1 } } }
+        XCTAssertThrowsError(try Extractor().extract(image: image, maskValues: mask)) { error in
+            XCTAssertTrue("\(error)".contains("0.45"), "\(error)")
+        }
+    }
+
+    /// The default extractor (every class but shape2D) on the one-voxel case: no crash; the
+    /// texture values that cannot exist are NaN, each with a reason in the notes.
+    func testOneVoxelWithEveryClassGivesNaNWithReasons() throws {
+        let (image, mask) = oneVoxelCase()
+        let row = try Extractor().extract(image: image, maskValues: mask)
+        for (name, value) in row.entries where name.hasPrefix("original_") {
+            if case .number(let x) = value, x.isNaN {
+                XCTAssertTrue(row.notes.contains { $0.hasPrefix(name + ":") }, "\(name) has no reason")
+            }
+        }
+        XCTAssertEqual(row.number("original_firstorder_Mean"), 5)
     }
 }

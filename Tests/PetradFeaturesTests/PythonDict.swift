@@ -86,5 +86,9 @@ func settingsFromBaseline(_ text: String, featureClass: FeatureClass) -> Extract
     if case .bool(let b)? = dict["force2D"] { s.force2D = b }
     if let v = dict["force2Ddimension"]?.double { s.force2Ddimension = Int(v) }
     if case .bool(let b)? = dict["correctMask"] { s.correctMask = b }
+    if case .list(let items)? = dict["distances"] { s.distances = items.compactMap(\.double).map { Int($0) } }
+    if case .string(let w)? = dict["weightingNorm"] { s.weightingNorm = w }
+    if let v = dict["gldm_a"]?.double { s.gldmAlpha = Int(v) }
+    if case .bool(let b)? = dict["symmetricalGLCM"] { s.symmetricalGLCM = b }
     return s
 }

@@ -39,4 +39,33 @@ final class ShapeTests: XCTestCase {
         let sphericity = shape.value(.sphericity).value
         XCTAssertTrue(sphericity > 0 && sphericity <= 1, "\(sphericity)")
     }
+
+    /// Deprecated features on request, with PyRadiomics' documented identities:
+    /// Compactness2 = Sphericity^3, SphericalDisproportion = 1 / Sphericity,
+    /// Compactness1 = sqrt(Compactness2) / (6 pi); StandardDeviation^2 = Variance.
+    func testDeprecatedFeaturesOnRequest() throws {
+        let geometry = Geometry(size: SIMD3(6, 5, 4), spacing: SIMD3(0.8, 0.9, 2))
+        var image = ImageVolume(geometry: geometry, repeating: 0)
+        for i in image.voxels.indices { image.voxels[i] = Double((i * 37) % 101) }
+        var mask = ImageVolume(geometry: geometry, repeating: 0)
+        for z in 1...2 { for y in 1...3 { for x in 1...4 { mask[x, y, z] = 1 } } }
+        mask[2, 2, 3] = 1
+        var s = ExtractionSettings()
+        s.featureClasses = [
+            (.shape, ["Sphericity", "Compactness1", "Compactness2", "SphericalDisproportion"]),
+            (.firstorder, ["Variance", "StandardDeviation"]),
+        ]
+        let row = try Extractor(settings: s).extract(image: image, maskValues: mask)
+        let sphericity = try XCTUnwrap(row.number("original_shape_Sphericity"))
+        let c1 = try XCTUnwrap(row.number("original_shape_Compactness1"))
+        let c2 = try XCTUnwrap(row.number("original_shape_Compactness2"))
+        let sd = try XCTUnwrap(row.number("original_shape_SphericalDisproportion"))
+        XCTAssertEqual(c2, sphericity * sphericity * sphericity, accuracy: 1e-12)
+        XCTAssertEqual(sd, 1 / sphericity, accuracy: 1e-12)
+        XCTAssertEqual(c1, c2.squareRoot() / (6 * Double.pi), accuracy: 1e-12)
+        let variance = try XCTUnwrap(row.number("original_firstorder_Variance"))
+        let deviation = try XCTUnwrap(row.number("original_firstorder_StandardDeviation"))
+        XCTAssertEqual(deviation * deviation, variance, accuracy: 1e-9 * variance)
+        XCTAssertEqual(row.names.filter { $0.hasPrefix("original_") }.count, 6)
+    }
 }

@@ -12,8 +12,8 @@ final class CroppingTests: XCTestCase {
     }
 
     func testEmptyMaskHasNoBoundingBox() {
-        XCTAssertNil(Cropping.boundingBox(of: Volume<UInt8>(geometry: Geometry(size: SIMD3(3, 3, 3)),
-                                                            repeating: 0)))
+        let empty = Volume<UInt8>(geometry: Geometry(size: SIMD3(3, 3, 3)), repeating: 0)
+        XCTAssertNil(Cropping.boundingBox(of: empty))
     }
 
     /// Padding 2 stops at the volume's faces; the origin moves to the first kept voxel along the

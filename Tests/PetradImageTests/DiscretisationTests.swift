@@ -28,7 +28,8 @@ final class DiscretisationTests: XCTestCase {
         let values = [-37.0, -12.5, 0.0, 3.0, 49.999, 50.0, 88.0]
         let edges = Discretisation.binEdges(values: values, binWidth: 25)
         XCTAssertEqual(edges, [-50, -25, 0, 25, 50, 75, 100, 125])
-        XCTAssertEqual(Discretisation.discretise(values: values, edges: edges), [1, 2, 3, 3, 4, 5, 6])
+        XCTAssertEqual(Discretisation.discretise(values: values, edges: edges),
+                       [1, 2, 3, 3, 4, 5, 6])
     }
 
     /// numpy.arange's own rounding (e_i = low + i * ((low + w) - low)) decides where 0.1 k
@@ -52,7 +53,8 @@ final class DiscretisationTests: XCTestCase {
         let expected = [-1.7, 0.42000000000000015, 2.54, 4.66, 6.78, 9.9]
         XCTAssertEqual(edges.count, expected.count)
         for (a, b) in zip(edges, expected) { XCTAssertEqual(a, b, accuracy: 1e-15) }
-        XCTAssertEqual(Discretisation.discretise(values: values, edges: edges), [3, 1, 5, 1, 4, 5, 2])
+        XCTAssertEqual(Discretisation.discretise(values: values, edges: edges),
+                       [3, 1, 5, 1, 4, 5, 2])
     }
 
     /// A flat ROI with binCount 8: numpy widens the range to [x - 0.5, x + 0.5]; the value lands
@@ -70,6 +72,11 @@ final class DiscretisationTests: XCTestCase {
         let edges = Discretisation.binEdges(values: values, binWidth: 2)
         XCTAssertEqual(edges, [4.0, 6.0])
         XCTAssertEqual(Discretisation.discretise(values: values, edges: edges), [1, 1, 1])
+    }
+
+    func testNonPositiveBinWidthGivesNoEdges() {
+        XCTAssertEqual(Discretisation.binEdges(values: [1, 2], binWidth: 0), [])
+        XCTAssertEqual(Discretisation.binEdges(values: [1, 2], binWidth: -25), [])
     }
 
     func testEmptyROIGivesNoEdges() {

@@ -10,7 +10,8 @@ final class ResamplingTestCaseTests: XCTestCase {
     struct Diagnostics {
         var row: [String: String] = [:]
         func tuple(_ name: String) -> [Double] {
-            let text = row[name, default: ""].trimmingCharacters(in: CharacterSet(charactersIn: "()"))
+            let text = row[name, default: ""]
+                .trimmingCharacters(in: CharacterSet(charactersIn: "()"))
             return text.split(separator: ",").compactMap {
                 Double($0.trimmingCharacters(in: .whitespaces))
             }

@@ -73,3 +73,15 @@ bb, _ = imageoperations.checkMask(permuted, border)
 ci, cm = imageoperations.cropToTumorMask(permuted, border, bb, padDistance=2)
 print("crop bb", list(bb), "size", ci.GetSize(), "origin", ci.GetOrigin())
 show("crop first row", sitk.GetArrayFromImage(ci).ravel()[:6])
+
+# binCount on a real ROI (pass the shared data folder as the first argument).
+import sys
+
+if len(sys.argv) > 1:
+    folder = sys.argv[1] + "/pyradiomics-testcases"
+    im = sitk.GetArrayFromImage(sitk.ReadImage(folder + "/brain1_image.nrrd"))
+    ma = sitk.GetArrayFromImage(sitk.ReadImage(folder + "/brain1_label.nrrd")) == 1
+    roi = im[ma].astype(np.float64)
+    edges = imageoperations.getBinEdges(roi, binCount=32)
+    show("brain1 binCount 32 edges", edges)
+    print("brain1 binCount 32 counts", list(map(int, np.bincount(np.digitize(roi, edges)))))

@@ -59,7 +59,9 @@ c, s = math.cos(math.radians(30)), math.sin(math.radians(30))
 OBLIQUE = (c, -s, 0, s, c, 0, 0, 0, 1)
 PERMUTED = (0, -1, 0, 1, 0, 0, 0, 0, 1)
 
-# name, mask kind, direction, resampledPixelSpacing, interpolator, padDistance, float64 image
+# name, mask kind, direction, resampledPixelSpacing, interpolator, padDistance, image type
+# (False: int16, True: float64, "float32": the int16 values / 7 as float32, "subgrid": int16
+# image with the mask on a sub-grid starting at voxel (2, 1, 1) of the image)
 CASES = [
     ("bSplineInt16", "ellipsoid", IDENTITY, (1.7, 1.0, 0), sitk.sitkBSpline, 2, False),
     ("bSplineFloat64", "ellipsoid", IDENTITY, (1.2, 1.0, 1.6), sitk.sitkBSpline, 1, True),
@@ -72,6 +74,8 @@ CASES = [
     ("bSplinePermuted", "ellipsoid", PERMUTED, (1.1, 1.2, 1.6), sitk.sitkBSpline, 1, True),
     ("bSplineOblique", "ellipsoid", OBLIQUE, (1.1, 1.2, 1.6), sitk.sitkBSpline, 1, True),
     ("sameSpacing", "ellipsoid", IDENTITY, (0.9, 1.3, 2.1), sitk.sitkBSpline, 1, False),
+    ("bSplineFloat32", "ellipsoid", IDENTITY, (1.2, 1.0, 1.6), sitk.sitkBSpline, 1, "float32"),
+    ("maskSubgrid", "ellipsoid", IDENTITY, (1.2, 1.0, 1.6), sitk.sitkBSpline, 1, "subgrid"),
 ]
 
 
@@ -93,7 +97,7 @@ def main():
     out.append("    let spacing: SIMD3<Double>")
     out.append("    let interpolator: String")
     out.append("    let padDistance: Int")
-    out.append("    let float64: Bool")
+    out.append("    let imageType: String")
     out.append("    let outSize: SIMD3<Int>")
     out.append("    let outSpacing: SIMD3<Double>")
     out.append("    let outOrigin: SIMD3<Double>")
@@ -105,16 +109,21 @@ def main():
     names = {sitk.sitkBSpline: "bSpline", sitk.sitkLinear: "linear",
              sitk.sitkNearestNeighbor: "nearestNeighbor"}
     for name, kind, direction, spacing, interp, pad, as_float in CASES:
-        values = img.astype(np.float64) if as_float else img
+        values = {False: img, True: img.astype(np.float64), "subgrid": img,
+                  "float32": (img / 7).astype(np.float32)}[as_float]
+        image_type = {False: "int16", True: "float64", "subgrid": "subgrid",
+                      "float32": "float32"}[as_float]
         image = make(values, (0.9, 1.3, 2.1), (-10.5, 3.25, 7.0), direction)
         mask = make(mask_values(kind), (0.9, 1.3, 2.1), (-10.5, 3.25, 7.0), direction)
+        if as_float == "subgrid":
+            mask = mask[2:10, 1:8, 1:6]
         ri, rm = imageoperations.resampleImage(image, mask, resampledPixelSpacing=spacing,
                                                interpolator=interp, padDistance=pad)
         out.append("    ResamplingReferenceCase(")
         out.append(f'        name: "{name}", mask: "{kind}", direction: {swift_doubles(direction)},')
         out.append(f"        spacing: SIMD3{tuple(float(v) for v in spacing)}, "
                    f'interpolator: "{names[interp]}", padDistance: {pad}, '
-                   f"float64: {'true' if as_float else 'false'},")
+                   f'imageType: "{image_type}",')
         out.append(f"        outSize: SIMD3{tuple(ri.GetSize())}, "
                    f"outSpacing: SIMD3({', '.join(repr(v) for v in ri.GetSpacing())}),")
         out.append(f"        outOrigin: SIMD3({', '.join(repr(v) for v in ri.GetOrigin())}),")

@@ -64,8 +64,12 @@ public struct Extractor: Sendable {
             row.append("diagnostics_Versions_petrad", text: petradVersion)
             row.append("diagnostics_Versions_Convention",
                        text: "PyRadiomics 3.1.4 definitions (\(settings.convention.rawValue))")
-            row.append("diagnostics_Configuration_Settings", text: settings.pyRadiomicsSettingsText)
+            var used = settings
+            used.label = label
+            row.append("diagnostics_Configuration_Settings", text: used.pyRadiomicsSettingsText)
             row.append("diagnostics_Configuration_EnabledImageTypes", text: "{'Original': {}}")
+            // Not yet: diagnostics_Image-original_Hash and Mask-original_Hash (SimpleITK's SHA1
+            // of the stored pixel buffer) need the raw bytes from PetradImage's readers.
             addImageDiagnostics(&row, image, "original")
             addMaskDiagnostics(&row, report.original, maskValues.geometry, nil, "original")
             if let corrected = report.corrected {
@@ -154,6 +158,23 @@ public struct Extractor: Sendable {
         let values = roiValues(cropped.image, cropped.mask)
         let edges = settings.discretisation.edges(values: values)
         let levels = Discretisation.discretise(values: values, edges: edges)
+        // The grey-level box the texture classes read: 0 outside the ROI.
+        func discretisedROI() -> DiscretisedROI {
+            var box = [Int32](repeating: 0, count: cropped.mask.voxels.count)
+            var next = 0
+            for i in box.indices where cropped.mask.voxels[i] != 0 {
+                box[i] = levels[next]
+                next += 1
+            }
+            return DiscretisedROI(size: cropped.mask.size, levels: box)
+        }
+        let textureROI = settings.featureClasses.contains { $0.featureClass.isTexture }
+            ? discretisedROI() : nil
+        let textureSettings = TextureSettings(
+            distances: settings.distances, symmetricalGLCM: settings.symmetricalGLCM,
+            weightingNorm: settings.weightingNorm, gldmA: Double(settings.gldmAlpha),
+            force2D: settings.force2D, force2Ddimension: settings.force2Ddimension,
+            spacing: cropped.image.geometry.spacing)
         for (featureClass, names) in settings.featureClasses {
             switch featureClass {
             case .firstorder:
@@ -166,9 +187,24 @@ public struct Extractor: Sendable {
                                                     voxelArrayShift: settings.voxelArrayShift)
                 features.append(firstOrder.values(selection), featureClass: .firstorder)
             case .glcm, .glrlm, .glszm, .gldm, .ngtdm:
-                // Not yet: texture classes come from the texture branch, not merged here yet.
-                notes.append("\(featureClass.rawValue): not computed (texture classes not yet in "
-                             + "this build)")
+                let textureClass = TextureClass(rawValue: featureClass.rawValue)!
+                let set = try textureFeatureSet(textureClass, roi: textureROI!,
+                                                settings: textureSettings)
+                var values = set.features.map {
+                    FeatureValue(name: $0.name, value: $0.value, reason: set.nanReasons[$0.name])
+                }
+                if let names {
+                    values = try names.map { name in
+                        guard let v = values.first(where: { $0.name == name }) else {
+                            throw InputError(file: "", field: "featureClass.\(featureClass.rawValue)",
+                                             value: name, "is not a \(featureClass.rawValue) feature "
+                                             + "petrad computes; known: "
+                                             + textureFeatureNames(textureClass).joined(separator: ", "))
+                        }
+                        return v
+                    }
+                }
+                features.append(values, featureClass: featureClass)
             case .shape, .shape2D: continue
             }
         }
@@ -260,8 +296,8 @@ public struct Extractor: Sendable {
         row.append("diagnostics_Mask-\(prefix)_Size", text: tuple(grid.size))
         row.append("diagnostics_Mask-\(prefix)_BoundingBox",
                    text: "(" + roi.boundingBox.map(String.init).joined(separator: ", ") + ")")
-        row.append("diagnostics_Mask-\(prefix)_VoxelNum", Double(roi.voxelCount))
-        row.append("diagnostics_Mask-\(prefix)_VolumeNum", Double(roi.componentCount))
+        row.append("diagnostics_Mask-\(prefix)_VoxelNum", .integer(roi.voxelCount))
+        row.append("diagnostics_Mask-\(prefix)_VolumeNum", .integer(roi.componentCount))
         row.append("diagnostics_Mask-\(prefix)_CenterOfMassIndex", text: tuple(roi.centerOfMassIndex))
         row.append("diagnostics_Mask-\(prefix)_CenterOfMass", text: tuple(roi.centerOfMass))
         if let values {

@@ -6,12 +6,15 @@ import Foundation
 public struct FeatureRow: Sendable, Equatable {
     public enum Value: Sendable, Equatable {
         case number(Double)
+        /// A count (voxels, components), written without a decimal point as PyRadiomics does.
+        case integer(Int)
         case text(String)
 
         /// The value as petrad writes it into CSV (`formatNumber` for numbers).
         public var csvText: String {
             switch self {
             case .number(let x): return formatNumber(x)
+            case .integer(let i): return String(i)
             case .text(let s): return s
             }
         }
@@ -19,6 +22,7 @@ public struct FeatureRow: Sendable, Equatable {
         public static func == (a: Value, b: Value) -> Bool {
             switch (a, b) {
             case let (.number(x), .number(y)): return x == y || (x.isNaN && y.isNaN)
+            case let (.integer(x), .integer(y)): return x == y
             case let (.text(x), .text(y)): return x == y
             default: return false
             }
@@ -44,8 +48,11 @@ public struct FeatureRow: Sendable, Equatable {
 
     /// The numeric value of a column, nil when absent or text.
     public func number(_ name: String) -> Double? {
-        if case .number(let x)? = self[name] { return x }
-        return nil
+        switch self[name] {
+        case .number(let x)?: return x
+        case .integer(let i)?: return Double(i)
+        default: return nil
+        }
     }
 
     public mutating func append(_ name: String, _ value: Value) {
@@ -100,6 +107,8 @@ public struct FeatureRow: Sendable, Equatable {
             switch value {
             case .number(let x):
                 parts.append("\(quoted(name)): " + (x.isFinite ? "\(x)" : "null"))
+            case .integer(let i):
+                parts.append("\(quoted(name)): \(i)")
             case .text(let s):
                 parts.append("\(quoted(name)): \(quoted(s))")
             }

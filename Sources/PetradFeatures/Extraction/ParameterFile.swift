@@ -21,6 +21,8 @@ extension ExtractionSettings {
 
     init(yaml: YAMLNode, file: String) throws {
         self.init()
+        // A parameter file without featureClass enables every class, shape2D included.
+        featureClasses = FeatureClass.allCases.map { ($0, nil) }
         for (key, value) in try yaml.mapping(file: file, key: "(top level)") {
             switch key {
             case "setting": try applySettings(value, file: file, prefix: "setting")

@@ -1,0 +1,95 @@
+import Foundation
+import PetradCore
+
+/// The clinical table joined to the study's patients by id.
+public struct ClinicalData {
+    public var table: CSVTable
+    public var rowOf: [String: Int]
+
+    public init(study: StudyFile) throws {
+        let path = study.resolve(study.clinicalTable)
+        table = try CSVTable.read(path: path)
+        let ids = try table.column(study.clinicalIdColumn)
+        rowOf = [:]
+        for (row, id) in ids.enumerated() {
+            if rowOf[id] != nil {
+                throw InputError(file: path, field: study.clinicalIdColumn, value: id,
+                                 "appears twice; the clinical table needs one row per patient")
+            }
+            rowOf[id] = row
+        }
+        for endpoint in study.endpoints {
+            _ = try table.columnIndex(endpoint.timeColumn)
+            _ = try table.columnIndex(endpoint.eventColumn)
+        }
+        for covariate in study.covariates { _ = try table.columnIndex(covariate.column) }
+    }
+
+    public func text(_ id: String, _ column: String) -> String? {
+        guard let row = rowOf[id], let index = table.header.firstIndex(of: column) else {
+            return nil
+        }
+        let value = table.rows[row][index].trimmingCharacters(in: .whitespaces)
+        return value.isEmpty || value == "NA" ? nil : value
+    }
+
+    /// Time and event of one patient for an endpoint; nil when missing. An event value other
+    /// than 0/1 or a negative time is an error naming the patient and the value.
+    public func outcome(_ id: String, _ endpoint: EndpointSpec) throws -> (Double, Bool)? {
+        guard let timeText = text(id, endpoint.timeColumn),
+              let eventText = text(id, endpoint.eventColumn) else { return nil }
+        guard let time = Double(timeText), time >= 0 else {
+            throw InputError(file: table.source, field: "\(endpoint.timeColumn), patient \(id)",
+                             value: timeText, "should be a time of zero or more")
+        }
+        switch eventText {
+        case "0", "0.0", "FALSE", "false": return (time, false)
+        case "1", "1.0", "TRUE", "true": return (time, true)
+        default:
+            throw InputError(file: table.source, field: "\(endpoint.eventColumn), patient \(id)",
+                             value: eventText, "should be 0 (censored) or 1 (event)")
+        }
+    }
+}
+
+/// One column of a Cox design: a continuous variable, or one level of a categorical variable
+/// coded 1 against its reference level.
+public struct DesignColumn: Sendable {
+    public var variable: String
+    /// "" for a continuous variable, else "level vs reference".
+    public var level: String
+    public var values: [Double?]
+
+    public var label: String { level.isEmpty ? variable : "\(variable): \(level)" }
+}
+
+extension CovariateSpec {
+    /// The design columns of this covariate for the given patients (dummy coding against the
+    /// reference level, after merging levels). Missing values stay nil.
+    public func design(ids: [String], clinical: ClinicalData) throws -> [DesignColumn] {
+        let raw = ids.map { clinical.text($0, column) }
+        switch kind {
+        case .continuous:
+            let values = try zip(ids, raw).map { id, text -> Double? in
+                guard let text else { return nil }
+                guard let value = Double(text) else {
+                    throw InputError(file: clinical.table.source, field: "\(column), patient \(id)",
+                                     value: text, "should be a number (\(name) is continuous)")
+                }
+                return value
+            }
+            return [DesignColumn(variable: name, level: "", values: values)]
+        case .categorical:
+            let merged = raw.map { $0.map { merge[$0] ?? $0 } }
+            var counts: [String: Int] = [:]
+            for value in merged.compactMap({ $0 }) { counts[value, default: 0] += 1 }
+            let levels = counts.keys.sorted()
+            let ref = reference ?? levels.max { counts[$0]! != counts[$1]!
+                ? counts[$0]! < counts[$1]! : $0 > $1 } ?? ""
+            return levels.filter { $0 != ref }.map { level in
+                DesignColumn(variable: name, level: "\(level) vs \(ref)",
+                             values: merged.map { $0.map { $0 == level ? 1 : 0 } })
+            }
+        }
+    }
+}

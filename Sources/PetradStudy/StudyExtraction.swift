@@ -1,0 +1,56 @@
+import Foundation
+import PetradCore
+import PetradFeatures
+
+extension StudyFile {
+    /// The text of the extraction settings: the parameter file's bytes or the inline mapping,
+    /// plus the convention. It is part of every case's cache key.
+    public func extractionSettingsText() throws -> String {
+        if let file = parameterFile {
+            let path = resolve(file)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw InputError(file: self.path, field: "extraction.params", value: file,
+                                 "cannot be read (looked for \(path))")
+            }
+            return "convention: \(convention)\n" + text
+        }
+        return "convention: \(convention)\n" + (inlineParameters ?? "")
+    }
+
+    /// The settings the study file asks for: its PyRadiomics parameter file (or inline
+    /// mapping), with the study's `convention` applied.
+    public func extractionSettings() throws -> ExtractionSettings {
+        var settings: ExtractionSettings
+        if let file = parameterFile {
+            settings = try ExtractionSettings(parameterFile: resolve(file))
+        } else {
+            settings = try ExtractionSettings(yamlText: inlineParameters ?? "",
+                                              file: path + " (extraction.params)")
+        }
+        guard let value = FeatureConvention(rawValue: convention) else {
+            throw InputError(file: path, field: "extraction.convention", value: convention,
+                             "should be pyradiomics or ibsi")
+        }
+        settings.convention = value
+        return settings
+    }
+
+    /// The extraction the study file asks for, through PetradFeatures' `Extractor`; text
+    /// diagnostics are left out of the study's feature table (they stay in `petrad extract`).
+    public func makeExtraction() throws -> CaseExtraction {
+        let fingerprint = try extractionSettingsText()
+        let extractor = Extractor(settings: try extractionSettings())
+        return CaseExtraction(fingerprint: fingerprint) { item in
+            let row = try extractor.extract(imagePath: item.imagePath, maskPath: item.maskPath,
+                                            label: item.label)
+            var names: [String] = []
+            var values: [Double] = []
+            for name in row.names where !name.hasPrefix("diagnostics_") {
+                guard let value = row.number(name) else { continue }
+                names.append(name)
+                values.append(value)
+            }
+            return FeatureValues(names: names, values: values)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+@testable import PetradStudy
+
+/// The report and the output files of a whole study run on the bundled cohort, with a fixed
+/// stand-in signature and cutoff (their own tests live with the LASSO and cutoff code), so the
+/// workflow, the statistics wiring and the report are checked on real outcomes.
+final class StudyReportTests: XCTestCase {
+    func testFixedSignatureStudyWritesEveryTableFigureAndTheReport() throws {
+        let study = try StudyFile.load(path: repositoryRoot() + "/studies/sts-fdg-pet.yaml")
+        let out = ProcessInfo.processInfo.environment["PETRAD_REPORT_OUT"]
+            ?? NSTemporaryDirectory() + "petrad-report-\(UUID().uuidString)"
+        defer {
+            if ProcessInfo.processInfo.environment["PETRAD_REPORT_OUT"] == nil {
+                try? FileManager.default.removeItem(atPath: out)
+            }
+        }
+        var options = StudyOptions(outFolder: out)
+        options.showProgress = false
+        // Stand-in names matching the study's imaging covariates, so MTV/SUVmax columns fill.
+        let extraction = CaseExtraction(fingerprint: "bytes v2") { item in
+            let image = try Data(contentsOf: URL(fileURLWithPath: item.imagePath))
+            let mean = image.reduce(0.0) { $0 + Double($1) } / Double(image.count)
+            return FeatureValues(
+                names: ["original_shape_MeshVolume", "original_firstorder_Maximum",
+                        "original_firstorder_MeanByte"],
+                values: [Double(image.count) * 10, mean / 10, mean])
+        }
+        var runner = StudyRunner(study: study, options: options, extraction: extraction)
+        runner.buildSignature = { (x: [[Double]], names: [String], _: [Double], _: [Bool],
+                                   spec: SignatureSpec) throws -> SignatureSummary in
+            let column = x.map { $0[names.firstIndex(of: "original_firstorder_MeanByte")!] }
+            let mean = column.reduce(0, +) / Double(column.count)
+            let sd = (column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
+                      / Double(column.count - 1)).squareRoot()
+            return SignatureSummary(features: ["original_firstorder_MeanByte"],
+                                    coefficients: [0.5], centers: [mean], scales: [sd],
+                                    scale: spec.scale,
+                                    selectionCounts: ["original_firstorder_MeanByte": 100],
+                                    repeats: 100, file: "")
+        }
+        runner.searchCutoff = { (score: [Double], _: [Double], _: [Bool], _: CutoffSpec) throws
+            -> (CutoffSummary, CSVTable) in
+            let sorted = score.sorted()
+            let cutoff = sorted[Int(Double(sorted.count) * 0.85)]
+            let high = score.filter { $0 > cutoff }.count
+            return (CutoffSummary(cutoff: cutoff, highRiskCount: high,
+                                  highRiskShare: Double(high) / Double(score.count),
+                                  statistic: .nan, rawP: .nan, lausenSchumacherP: .nan,
+                                  permutationP: .nan, scanFile: ""),
+                    CSVTable(header: ["Cutoff"], rows: [[formatNumber(cutoff)]]))
+        }
+        let outcome = try runner.run()
+        XCTAssertTrue(outcome.complete)
+        XCTAssertEqual(outcome.endpoints.count, 3)
+        let dfs = outcome.endpoints[0]
+        XCTAssertEqual(dfs.validations.map(\.n), [12, 26, 13])
+        // 27 any-recurrence-or-metastasis events in the 51 patients (data/sts/README.md).
+        XCTAssertEqual(dfs.validations.map(\.events).reduce(0, +), 27)
+        XCTAssertNotNil(dfs.univariate["training"])
+        XCTAssertTrue(dfs.univariate["training"]!.contains { $0.variable == "Age (years)" })
+
+        let report = try StudyReportBuilder(study: study, outcome: outcome, outFolder: out).write()
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        XCTAssertTrue(html.contains("Patient characteristics per cohort"))
+        XCTAssertTrue(html.contains("Univariate Cox regression"))
+        XCTAssertTrue(html.contains("data:image/svg+xml;base64,"))
+        XCTAssertFalse(html.contains("src=\"http"))  // self-contained
+        for file in ["summary.json", "features.csv", "dfs/validation.csv",
+                     "dfs/cox_univariate.csv", "dfs/scores.csv", "dfs/km_training.png",
+                     "dfs/km_training.svg", "dfs/km_training.pdf", "os/km_internal-validation.pdf"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + file), file)
+        }
+    }
+}
