@@ -28,6 +28,5 @@ let package = Package(
         fuzzer("FuzzYAML", ["PetradCore"]),
         fuzzer("FuzzCSV", ["PetradCore"]),
         fuzzer("FuzzParams", ["PetradFeatures"]),
-        fuzzer("FuzzDICOM", ["PetradImage"]),
     ]
 )
