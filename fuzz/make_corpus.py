@@ -3,7 +3,8 @@
 
 Real files come from ../shared/data (PETRAD_DATA overrides the folder): PyRadiomics test-case
 labels (gzip NRRD), STS PET masks and the IBSI digital phantom (.nii.gz). From them the script
-also writes raw (uncompressed) variants, so that both decoding paths are seeded. YAML parameter
+also writes raw (uncompressed) variants, so that both decoding paths are seeded; DICOM seeds are
+three slices of the STS_001 raw PET series. YAML parameter
 files and CSVs are written here from short texts in the petrad formats. Nothing is committed:
 fuzz/corpus/ is ignored by git. Only the Python standard library is used.
 """
@@ -105,6 +106,20 @@ survival = os.path.join(data, "survival", "lung", "data.csv")
 if os.path.isfile(survival):
     lines = open(survival, "rb").read().split(b"\n")[:40]
     put("csv", "lung_head.csv", b"\n".join(lines) + b"\n")
+
+# DICOM: three PET slices of the STS_001 raw series.
+dicom_found = 0
+for root in (os.path.join(data, "pet", "mirp-sts-raw"),):
+    for base, _, names in sorted(os.walk(root)):
+        for name in sorted(names):
+            path = os.path.join(base, name)
+            if dicom_found < 3 and small(path, 1 << 16):
+                with open(path, "rb") as f:
+                    head = f.read(132)
+                if head[128:132] == b"DICM":
+                    put("dicom", "%d_%s" % (dicom_found, name), open(path, "rb").read())
+                    dicom_found += 1
+folder("dicom")
 
 for reader in sorted(os.listdir(corpus)):
     print(f"{reader}: {len(os.listdir(os.path.join(corpus, reader)))} seed files")

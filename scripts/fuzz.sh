@@ -30,10 +30,10 @@ if command -v python3 >/dev/null; then
 else
   echo "fuzz: python3 not found; fuzzing from the corpus already in fuzz/corpus (or none)" >&2
 fi
-mkdir -p fuzz/artifacts fuzz/logs fuzz/corpus/{nrrd,nifti,yaml,csv,params}
+mkdir -p fuzz/artifacts fuzz/logs fuzz/corpus/{nrrd,nifti,yaml,csv,params,dicom}
 
 declare -A executable=([nrrd]=FuzzNRRD [nifti]=FuzzNIfTI [yaml]=FuzzYAML [csv]=FuzzCSV
-                       [params]=FuzzParams)
+                       [params]=FuzzParams [dicom]=FuzzDICOM)
 status=0
 for reader in ${READERS:-nrrd nifti yaml csv params}; do
   log="fuzz/logs/$reader.log"

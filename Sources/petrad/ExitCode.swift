@@ -10,11 +10,12 @@ enum ExitCode {
     static let error: Int32 = 1
     /// The command line itself is wrong (unknown command or option, missing value).
     static let usage: Int32 = 2
-    /// Some cases of a batch failed; every other case was written, and each failure is listed
-    /// on standard error with its cause.
+    /// Incomplete: some cases of a batch failed or were left (`petrad study` stopped by Ctrl-C
+    /// or --limit/--shard, `petrad merge` missing parts); everything finished was written, and
+    /// each failure is listed on standard error with its cause.
     static let casesFailed: Int32 = 3
     /// Interrupted by Ctrl-C (SIGINT; 143 for SIGTERM): outputs are complete or absent, never
-    /// half-written.
+    /// half-written. (`petrad study` instead finishes its running cases and exits 3.)
     static let interrupted: Int32 = 130
 
     static let helpText = """
@@ -22,7 +23,8 @@ enum ExitCode {
           0    done, everything written
           1    error (message on standard error); nothing written
           2    usage error (unknown command or option, missing value)
-          3    some cases of a batch failed; the others were written, each failure listed
+          3    incomplete: some cases failed or were left (failures listed); the others
+               were written (petrad study stopped by Ctrl-C, --limit, --shard: also 3)
           130  interrupted by Ctrl-C (143: SIGTERM); no output is left half-written
 
         """

@@ -27,6 +27,9 @@ enum StudyCommand: Command {
     Exit status: 0 done, 1 error, 3 stopped before the analysis (rerun to continue).
     """
 
+    /// Ctrl-C finishes the running cases, keeps the cache and exits 3 (see run).
+    static let handlesInterrupt = true
+
     static func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try ParsedArguments(arguments, command: name,
                                          valueOptions: ["out", "threads", "limit", "shard"],

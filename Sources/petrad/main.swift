@@ -53,8 +53,10 @@ if commandArguments.contains("--help") || commandArguments.contains("-h") {
     print(command.usage)
     exit(0)
 }
-AtomicFile.exitOnInterrupt(message: "petrad \(command.name): interrupted; no output was left "
-                            + "half-written")
+if !command.handlesInterrupt {
+    AtomicFile.exitOnInterrupt(message: "petrad \(command.name): interrupted; no output was left "
+                                + "half-written")
+}
 do {
     exit(try command.run(commandArguments))
 } catch {

@@ -164,6 +164,12 @@ public final class DICOMFile {
                              "should be 1 (grey-level images only)")
         }
         let count = Int(columns) * Int(rows) * Int(frames)
+        guard count <= ImageIO.maximumVoxelCount else {
+            throw InputError(file: path, field: "Rows, Columns, NumberOfFrames",
+                             value: "\(rows) x \(columns) x \(frames)",
+                             "declares more than \(ImageIO.maximumVoxelCount) pixels, more than "
+                             + "any scan holds; the file is damaged.")
+        }
         var values = [Double](repeating: 0, count: count)
         var message = [CChar](repeating: 0, count: 512)
         let written = petrad_dicom_pixels(handle, &values, count, &message, 512)
