@@ -46,16 +46,76 @@ public enum Interpolator: String, Sendable, CaseIterable {
 /// c[k] = z (c[k+1] - c[k])                         k = n-2 ... 0
 /// ```
 /// Lines of length 1 are left unchanged (ITK's mirror boundary needs two samples).
+///
+/// The coefficients may be computed on a sub-block `lower...upper` of the volume only (the
+/// voxels a resampling actually reads, widened by `margin`): each line of the block is filtered
+/// as if it were the whole line. Where the block ends at a real image edge this is exactly
+/// ITK's mirror boundary. Where it is cut inside the image, the causal and anti-causal
+/// initialisations are wrong, but both recursions `c[k] += z c[k-1]`, `c[k] = z (c[k+1] - c[k])`
+/// forget their start geometrically, by |z| = 2 - sqrt(3) ~ 0.268 per sample (ITK itself
+/// truncates the causal sum after ceil(log(1e-10) / log|z|) = 18 samples). After `margin` = 64
+/// samples the start's influence is 0.268^64 ~ 1e-37 of the values, far below half an ulp
+/// (2^-53 ~ 1.1e-16), so the needed coefficients come out as on the whole line (bit-identical
+/// in practice: a difference would need a rounding tie within 1e-21 ulp).
 struct BSplineCoefficients: Sendable {
+    /// Size of the whole volume (the mirror boundary of `axis(_:length:)` uses it).
     let size: SIMD3<Int>
+    /// Index of the block's first voxel in the volume.
+    let lower: SIMD3<Int>
+    /// Size of the block the coefficients cover.
+    let blockSize: SIMD3<Int>
+    /// Coefficients of the block, x fastest.
     let values: [Double]
 
     static let pole = 3.0.squareRoot() - 2.0
 
+    /// Samples kept beyond the needed voxels on each side of an axis where the block is cut
+    /// inside the image (see the type's documentation): 0.268^64 ~ 1e-37.
+    static let margin = 64
+
+    /// Coefficients of the whole volume.
     init(volume: ImageVolume) {
+        self.init(volume: volume, lower: .zero, upper: volume.size &- 1)
+    }
+
+    /// Coefficients valid on the voxels `needLower...needUpper` (inclusive, clamped to the
+    /// volume), computed on that box widened by `margin` on each side and clamped to the volume.
+    init(volume: ImageVolume, needLower: SIMD3<Int>, needUpper: SIMD3<Int>) {
+        let m = BSplineCoefficients.margin
+        let top = volume.size &- 1
+        var lo = SIMD3<Int>.zero
+        var hi = top
+        for a in 0..<3 {
+            lo[a] = min(max(needLower[a] - m, 0), top[a])
+            hi[a] = max(min(needUpper[a] + m, top[a]), lo[a])
+        }
+        self.init(volume: volume, lower: lo, upper: hi)
+    }
+
+    private init(volume: ImageVolume, lower: SIMD3<Int>, upper: SIMD3<Int>) {
         size = volume.size
-        var c = volume.voxels
-        let (nx, ny, nz) = (size.x, size.y, size.z)
+        self.lower = lower
+        blockSize = upper &- lower &+ 1
+        let (nx, ny, nz) = (blockSize.x, blockSize.y, blockSize.z)
+        var c: [Double]
+        if blockSize == size {
+            c = volume.voxels
+        } else {
+            c = [Double](repeating: 0, count: nx * ny * nz)
+            let sx = size.x
+            let sxy = size.x * size.y
+            volume.voxels.withUnsafeBufferPointer { v in
+                c.withUnsafeMutableBufferPointer { b in
+                    for k in 0..<nz {
+                        for j in 0..<ny {
+                            let from = lower.x + sx * (lower.y + j) + sxy * (lower.z + k)
+                            let to = nx * (j + ny * k)
+                            for i in 0..<nx { b[to + i] = v[from + i] }
+                        }
+                    }
+                }
+            }
+        }
         c.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let data = buffer.baseAddress!
             // Along x: lines are contiguous; one line at a time, in chunks of rows.
@@ -195,20 +255,23 @@ struct BSplineCoefficients: Sendable {
         let ax = BSplineCoefficients.axis(x.x, length: size.x)
         let ay = BSplineCoefficients.axis(x.y, length: size.y)
         let az = BSplineCoefficients.axis(x.z, length: size.z)
-        let sx = size.x
-        let sxy = size.x * size.y
+        let sx = blockSize.x
+        let sxy = blockSize.x * blockSize.y
+        let ix = ax.i &- lower.x
+        let iy = ay.i &- lower.y
+        let iz = az.i &- lower.z
         var result = 0.0
         values.withUnsafeBufferPointer { c in
             for kz in 0..<4 {
-                let oz = az.i[kz] * sxy
+                let oz = iz[kz] * sxy
                 for ky in 0..<4 {
-                    let oy = oz + ay.i[ky] * sx
+                    let oy = oz + iy[ky] * sx
                     for kx in 0..<4 {
                         var w = 1.0
                         w *= ax.w[kx]
                         w *= ay.w[ky]
                         w *= az.w[kz]
-                        result += w * c[oy + ax.i[kx]]
+                        result += w * c[oy + ix[kx]]
                     }
                 }
             }

@@ -102,7 +102,12 @@ public enum Resampling {
     public static func resample(_ image: ImageVolume, onto target: Geometry,
                                 interpolator: Interpolator, outputType: ScalarType = .float64,
                                 defaultValue: Double = 0) -> ImageVolume {
-        let coefficients = interpolator == .bSpline ? BSplineCoefficients(volume: image) : nil
+        var coefficients: BSplineCoefficients? = nil
+        if interpolator == .bSpline {
+            let need = readBox(from: image.geometry, to: target)
+            coefficients = BSplineCoefficients(volume: image, needLower: need.lower,
+                                               needUpper: need.upper)
+        }
         let size = image.size
         let voxels = image.voxels
         let out = mapGrid(from: image.geometry, to: target, outside: defaultValue) { x in
@@ -118,6 +123,41 @@ public enum Resampling {
             return outputType.itkResampleCast(value)
         }
         return ImageVolume(geometry: target, voxels: out)
+    }
+
+    /// The input voxels a cubic B-spline evaluation over `output` can read: the bounding box of
+    /// the continuous input indices of the output grid's corners (the map is affine, and the
+    /// scan-line points lie between index 0 and `size.x` of each line), floored/ceiled and
+    /// widened by the cubic support of 2 voxels, clamped to the input.
+    private static func readBox(from input: Geometry, to output: Geometry)
+        -> (lower: SIMD3<Int>, upper: SIMD3<Int>)
+    {
+        let inGrid = ITKGrid(input)
+        let outGrid = ITKGrid(output)
+        let n = output.size
+        var low = SIMD3<Double>(repeating: .infinity)
+        var high = SIMD3<Double>(repeating: -.infinity)
+        for i in [0, n.x] {
+            for j in [0, max(n.y - 1, 0)] {
+                for k in [0, max(n.z - 1, 0)] {
+                    let x = inGrid.continuousIndex(
+                        point: outGrid.physicalPoint(index: SIMD3(Double(i), Double(j),
+                                                                  Double(k))))
+                    low = pointwiseMin(low, x)
+                    high = pointwiseMax(high, x)
+                }
+            }
+        }
+        var lower = SIMD3<Int>.zero
+        var upper = input.size &- 1
+        for a in 0..<3 where low[a].isFinite && high[a].isFinite {
+            let limit = Double(input.size[a]) + 8
+            let l = Int(min(max(low[a], -8), limit).rounded(.down)) - 2
+            let h = Int(min(max(high[a], -8), limit).rounded(.up)) + 2
+            lower[a] = min(max(l, 0), upper[a])
+            upper[a] = max(min(h, upper[a]), lower[a])
+        }
+        return (lower, upper)
     }
 
     /// A mask resampled onto `target` with nearest neighbour; outside the mask it is 0.
