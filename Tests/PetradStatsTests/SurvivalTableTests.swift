@@ -112,4 +112,14 @@ final class SurvivalTableTests: XCTestCase {
         let input = try table("time,status,arm\n1,1,A\n2,0,B\n")
         XCTAssertThrowsError(try input.prepare(covariates: [.categorical("arm", reference: "Z")]))
     }
+
+    /// R's Surv() reads an event column of 1/2 as 1 = censored, 2 = event; dropping the 2s as
+    /// invalid would silently make every censored patient an event, so it is refused.
+    func testRStyleOneTwoEventCodingIsRefusedEvenWhenDropping() throws {
+        let csv = try CSVTable.parse("time,status\n1,1\n2,2\n3,2\n4,1\n", source: "r.csv")
+        let table = try SurvivalTable(csv, time: "time", event: "status")
+        XCTAssertThrowsError(try table.prepare(policy: .drop)) { error in
+            XCTAssertTrue("\(error)".contains("1 = censored"), "\(error)")
+        }
+    }
 }

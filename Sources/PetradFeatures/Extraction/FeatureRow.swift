@@ -1,4 +1,5 @@
 import Foundation
+import PetradCore
 
 /// One case's output, in PyRadiomics' column order: `diagnostics_*` first, then
 /// `original_<class>_<Feature>`. Numeric values are Doubles (NaN where a value cannot exist),
@@ -83,25 +84,7 @@ public struct FeatureRow: Sendable, Equatable {
     /// The row as a JSON object (keys in column order; NaN and infinities as null, their reasons
     /// under `diagnostics_petrad_Notes`).
     public func jsonObject(extra: [(String, String)] = []) -> String {
-        func quoted(_ s: String) -> String {
-            var out = "\""
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 {
-                        out += String(format: "\\u%04x", scalar.value)
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return out + "\""
-        }
+        let quoted = jsonQuoted
         var parts: [String] = extra.map { "\(quoted($0.0)): \(quoted($0.1))" }
         for (name, value) in entries {
             switch value {
