@@ -15,8 +15,19 @@ final class LassoSelectionTests: XCTestCase {
         return result
     }
 
+    /// One test for everything that reads the 100 repeats: `swift test --parallel` runs each test
+    /// in its own process, where the cached result would otherwise be recomputed six times.
+    func testHundredRepeatsReproduceGlmnetReferences() throws {
+        try checkEveryRepeatChoosesGlmnetsLambdaMinAnd1se()
+        try checkRepeatCoefficientsAtLambdaMinMatch()
+        try checkRepeatCoefficientsAtLambda1seMatch()
+        try checkSelectionFrequenciesMeansAndRanking()
+        try checkSignatureFeaturesCoefficientsAndScores()
+        try checkSignatureFileRoundTripsAndScoresTheSame()
+    }
+
     // Expected: lasso_repeats_lambda.csv (index_min, index_1se, cvm_min of every repeat).
-    func testEveryRepeatChoosesGlmnetsLambdaMinAnd1se() throws {
+    private func checkEveryRepeatChoosesGlmnetsLambdaMinAnd1se() throws {
         let result = try result()
         let table = try LassoTestData.table("lasso_repeats_lambda.csv")
         let indexMin = try LassoTestData.doubles(table, "index_min")
@@ -55,17 +66,17 @@ final class LassoSelectionTests: XCTestCase {
     }
 
     // Expected: lasso_repeats.csv, coef(cv, s = "lambda.min") of each repeat.
-    func testRepeatCoefficientsAtLambdaMinMatch() throws {
+    private func checkRepeatCoefficientsAtLambdaMinMatch() throws {
         try checkRepeats(file: "lasso_repeats.csv", rule: .min)
     }
 
     // Expected: lasso_repeats_1se.csv, coef(cv, s = "lambda.1se") of each repeat.
-    func testRepeatCoefficientsAtLambda1seMatch() throws {
+    private func checkRepeatCoefficientsAtLambda1seMatch() throws {
         try checkRepeats(file: "lasso_repeats_1se.csv", rule: .oneSE)
     }
 
     // Expected: lasso_selection.csv (counts, means, entry index, population SD, rank).
-    func testSelectionFrequenciesMeansAndRanking() throws {
+    private func checkSelectionFrequenciesMeansAndRanking() throws {
         let result = try result()
         let table = try LassoTestData.table("lasso_selection.csv")
         let names = try table.column("feature")
@@ -104,7 +115,7 @@ final class LassoSelectionTests: XCTestCase {
 
     // Expected: lasso_signature_features.csv (f005, f062, f023, f088 and their mean
     // coefficients) and lasso_signature.csv (signature of every patient).
-    func testSignatureFeaturesCoefficientsAndScores() throws {
+    private func checkSignatureFeaturesCoefficientsAndScores() throws {
         let result = try result()
         let features = try LassoTestData.table("lasso_signature_features.csv")
         XCTAssertEqual(result.signature.features, try features.column("feature"))
@@ -124,7 +135,7 @@ final class LassoSelectionTests: XCTestCase {
         }
     }
 
-    func testSignatureFileRoundTripsAndScoresTheSame() throws {
+    private func checkSignatureFileRoundTripsAndScoresTheSame() throws {
         let result = try result()
         let file = NSTemporaryDirectory() + "petrad-signature-\(getpid()).json"
         defer { try? FileManager.default.removeItem(atPath: file) }
