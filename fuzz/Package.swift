@@ -28,5 +28,6 @@ let package = Package(
         fuzzer("FuzzYAML", ["PetradCore"]),
         fuzzer("FuzzCSV", ["PetradCore"]),
         fuzzer("FuzzParams", ["PetradFeatures"]),
+        fuzzer("FuzzDICOM", ["PetradImage"]),
     ]
 )

@@ -3,15 +3,18 @@
 
 Real files come from ../shared/data (PETRAD_DATA overrides the folder): PyRadiomics test-case
 labels (gzip NRRD), STS PET masks and the IBSI digital phantom (.nii.gz). From them the script
-also writes raw (uncompressed) variants, so that both decoding paths are seeded; DICOM seeds are
-three slices of the STS_001 raw PET series. YAML parameter
-files and CSVs are written here from short texts in the petrad formats. Nothing is committed:
+also writes raw (uncompressed) variants, so that both decoding paths are seeded. DICOM seeds
+are real slices (STS_001, IBSI-SUV DRO) made 8 x 8, one of them deflated, and the DICOM test
+fixtures. YAML parameter files and CSVs are written here from short texts in the petrad formats. Nothing is committed:
 fuzz/corpus/ is ignored by git. Only the Python standard library is used.
 """
 import gzip
 import os
 import shutil
+import struct
 import sys
+import tarfile
+import zlib
 
 here = os.path.dirname(os.path.abspath(__file__))
 data = os.environ.get("PETRAD_DATA",
@@ -107,18 +110,67 @@ if os.path.isfile(survival):
     lines = open(survival, "rb").read().split(b"\n")[:40]
     put("csv", "lung_head.csv", b"\n".join(lines) + b"\n")
 
-# DICOM: three PET slices of the STS_001 raw series.
-dicom_found = 0
-for root in (os.path.join(data, "pet", "mirp-sts-raw"),):
-    for base, _, names in sorted(os.walk(root)):
-        for name in sorted(names):
-            path = os.path.join(base, name)
-            if dicom_found < 3 and small(path, 1 << 16):
-                with open(path, "rb") as f:
-                    head = f.read(132)
-                if head[128:132] == b"DICM":
-                    put("dicom", "%d_%s" % (dicom_found, name), open(path, "rb").read())
-                    dicom_found += 1
+# DICOM: real files made small. The STS_001 PET slice (Implicit VR Little Endian) and a DRO
+# slice (Explicit VR Little Endian) keep their real headers, with Rows = Columns = 8 and the
+# pixel data cut to match; the DRO slice also deflated (Deflated Explicit VR Little Endian).
+# The test fixtures add RLE (encapsulated fragments) and SEG (nested sequences, 1-bit frames).
+def shrink(raw, explicit, side=8):
+    """Rows and Columns set to `side`, the pixel data (the last element) cut to side^2 int16."""
+    for element, value in ((b"\x28\x00\x10\x00", side), (b"\x28\x00\x11\x00", side)):
+        marker = element + (b"US\x02\x00" if explicit else b"\x02\x00\x00\x00")
+        at = raw.find(marker)
+        if at < 0:
+            return None
+        at += len(marker)
+        raw = raw[:at] + struct.pack("<H", value) + raw[at + 2:]
+    at = raw.rfind(b"\xe0\x7f\x10\x00")
+    if at < 0:
+        return None
+    header = 12 if explicit else 8
+    pixels = bytes(range(2 * side * side))
+    return raw[:at + header - 4] + struct.pack("<I", len(pixels)) + pixels
+
+
+def deflated(raw):
+    """The same file with its data set deflated and the transfer syntax changed to match."""
+    position, meta = 132, b""
+    while raw[position:position + 2] == b"\x02\x00":
+        vr = raw[position + 4:position + 6]
+        if vr in (b"OB", b"OW", b"UN", b"SQ", b"UT", b"UC", b"UR"):
+            length, head = struct.unpack("<I", raw[position + 8:position + 12])[0], 12
+        else:
+            length, head = struct.unpack("<H", raw[position + 6:position + 8])[0], 8
+        element = raw[position:position + head + length]
+        if raw[position + 2:position + 4] == b"\x10\x00":
+            uid = b"1.2.840.10008.1.2.1.99\x00"
+            element = raw[position:position + 6] + struct.pack("<H", len(uid)) + uid
+        if raw[position + 2:position + 4] != b"\x00\x00":
+            meta += element
+        position += head + length
+    group = b"\x02\x00\x00\x00UL\x04\x00" + struct.pack("<I", len(meta))
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    body = packer.compress(raw[position:]) + packer.flush()
+    return raw[:132] + group + meta + body
+
+
+sts_slice = os.path.join(data, "pet", "mirp-sts-raw", "STS_001", "FDG_PET", "image", "1-001.dcm")
+if os.path.isfile(sts_slice):
+    small_sts = shrink(open(sts_slice, "rb").read(), explicit=False)
+    if small_sts:
+        put("dicom", "sts_001_slice1_8x8.dcm", small_sts)
+dro = os.path.join(data, "pet", "suv-dro", "dicom", "DRO_0_0.tar.gz")
+if os.path.isfile(dro):
+    with tarfile.open(dro) as archive:
+        member = archive.extractfile("DRO_0_0/PT/pet_dro_0_0_slice_000.dcm")
+        small_dro = shrink(member.read(), explicit=True) if member else None
+    if small_dro:
+        put("dicom", "dro_0_0_slice0_8x8.dcm", small_dro)
+        put("dicom", "dro_0_0_slice0_8x8_deflated.dcm", deflated(small_dro))
+fixtures = os.path.join(here, "..", "Tests", "Fixtures", "DICOM")
+for name in ("pet_rle.dcm", "seg_small.dcm"):
+    path = os.path.join(fixtures, name)
+    if os.path.isfile(path):
+        put("dicom", name, open(path, "rb").read())
 folder("dicom")
 
 for reader in sorted(os.listdir(corpus)):

@@ -173,6 +173,24 @@ extern "C" long petrad_dicom_pixels(const PetradDicomFile *file, double *out, lo
                    + ")");
         return -1;
     }
+    // The decoded buffer must hold n values of the pixel format's size (a BitsAllocated of 12,
+    // say, gives a buffer shorter than n 16-bit values); 1-bit data is checked below.
+    long bytesPerValue = 0;
+    switch (format.GetScalarType()) {
+    case gdcm::PixelFormat::UINT8: case gdcm::PixelFormat::INT8: bytesPerValue = 1; break;
+    case gdcm::PixelFormat::UINT12: case gdcm::PixelFormat::INT12:
+    case gdcm::PixelFormat::UINT16: case gdcm::PixelFormat::INT16: bytesPerValue = 2; break;
+    case gdcm::PixelFormat::UINT32: case gdcm::PixelFormat::INT32:
+    case gdcm::PixelFormat::FLOAT32: bytesPerValue = 4; break;
+    case gdcm::PixelFormat::FLOAT64: bytesPerValue = 8; break;
+    default: break;
+    }
+    if (format.GetScalarType() != gdcm::PixelFormat::SINGLEBIT
+        && static_cast<long>(buffer.size()) < n * bytesPerValue) {
+        setMessage(message, messageCapacity,
+                   "the decoded pixel data is shorter than the image its header declares");
+        return -1;
+    }
     switch (format.GetScalarType()) {
     case gdcm::PixelFormat::SINGLEBIT:
         if (static_cast<long>(buffer.size()) * 8 < n) break;

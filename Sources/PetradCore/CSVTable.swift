@@ -26,6 +26,25 @@ public struct CSVTable: Equatable {
     }
 
     public static func parse(_ text: String, source: String = "") throws -> CSVTable {
+        let (table, malformed) = try parseKeepingGoodRows(text, source: source)
+        if let first = malformed.first { throw first.error }
+        return table
+    }
+
+    /// A row left out by `parseKeepingGoodRows`: its fields and why it was left out.
+    public struct MalformedRow {
+        /// The row's number in the file (the header is row 1).
+        public var row: Int
+        public var fields: [String]
+        public var error: InputError
+    }
+
+    /// Like `parse`, but a row whose field count differs from the header's is left out and
+    /// returned with its error instead of refusing the whole table, so that one damaged line
+    /// (in a clinical table, say) costs only its own patient. A quote never closed still
+    /// refuses the table: everything after it would be read as one field.
+    public static func parseKeepingGoodRows(_ text: String, source: String = "") throws
+        -> (table: CSVTable, malformed: [MalformedRow]) {
         let (split, openQuoteRow) = splitRecords(text)
         if let openQuoteRow {
             throw InputError(file: source, field: "row \(openQuoteRow)", value: "\"",
@@ -39,12 +58,19 @@ public struct CSVTable: Equatable {
         if let first = header.first, first.hasPrefix("\u{FEFF}") {
             header[0] = String(first.dropFirst())
         }
-        let rows = Array(records.dropFirst())
-        for (index, row) in rows.enumerated() where row.count != header.count {
-            throw InputError(file: source, field: "row \(index + 2)", value: "\(row.count) fields",
-                             "has a different number of fields from the header (\(header.count))")
+        var rows: [[String]] = []
+        var malformed: [MalformedRow] = []
+        for (index, row) in records.dropFirst().enumerated() {
+            if row.count == header.count {
+                rows.append(row)
+            } else {
+                let error = InputError(
+                    file: source, field: "row \(index + 2)", value: "\(row.count) fields",
+                    "has a different number of fields from the header (\(header.count))")
+                malformed.append(MalformedRow(row: index + 2, fields: row, error: error))
+            }
         }
-        return CSVTable(header: header, rows: rows, source: source)
+        return (CSVTable(header: header, rows: rows, source: source), malformed)
     }
 
     /// The records, and the row (1-based) of a quote left open at the end of the text.

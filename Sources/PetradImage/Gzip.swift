@@ -19,12 +19,14 @@ final class GzipReader {
     /// that declares more decompressed bytes than this allows is refused before any allocation.
     static let maximumExpansion = 1032
 
-    init(compressed: Data, file: String) throws {
+    /// `windowBits` as zlib's `inflateInit2`: the default 15 + 32 accepts a gzip or a zlib
+    /// header, detected automatically; -15 reads raw deflate data (no header), as in DICOM's
+    /// Deflated Explicit VR Little Endian transfer syntax.
+    init(compressed: Data, file: String, windowBits: Int32 = 15 + 32) throws {
         self.compressed = compressed
         self.file = file
         stream.initialize(to: z_stream())
-        // windowBits 15 + 32: accept a gzip or a zlib header, detected automatically.
-        let status = inflateInit2_(stream, 15 + 32, ZLIB_VERSION,
+        let status = inflateInit2_(stream, windowBits, ZLIB_VERSION,
                                    Int32(MemoryLayout<z_stream>.size))
         if status != Z_OK {
             stream.deallocate()

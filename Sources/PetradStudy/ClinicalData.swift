@@ -5,10 +5,27 @@ import PetradCore
 public struct ClinicalData {
     public var table: CSVTable
     public var rowOf: [String: Int]
+    /// Rows that could not be read (a field count other than the header's), by the patient id
+    /// they hold when the id field can still be found ("" otherwise): these patients are left
+    /// out of the survival analyses and listed as failures; the others go on.
+    public var unreadableRows: [(id: String, error: InputError)] = []
 
     public init(study: StudyFile) throws {
         let path = study.resolve(study.clinicalTable)
-        table = try CSVTable.read(path: path)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(file: path, "cannot be read (missing or not readable)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError(file: path, "is not UTF-8 text")
+        }
+        let parsed = try CSVTable.parseKeepingGoodRows(text, source: path)
+        table = parsed.table
+        let idIndex = try table.columnIndex(study.clinicalIdColumn)
+        unreadableRows = parsed.malformed.map { row in
+            let id = idIndex < row.fields.count
+                ? row.fields[idIndex].trimmingCharacters(in: .whitespaces) : ""
+            return (id, row.error)
+        }
         let ids = try table.column(study.clinicalIdColumn)
         rowOf = [:]
         for (row, id) in ids.enumerated() {

@@ -55,6 +55,11 @@ public struct StudyReportBuilder {
         paragraphs.append("Extraction: \(batch.computed.count) cases computed, "
                           + "\(batch.reused.count) read from the cache, "
                           + "\(batch.failures.count) failed (extraction_errors.csv).")
+        if !outcome.clinicalFailures.isEmpty {
+            paragraphs.append("Clinical data: \(outcome.clinicalFailures.count) patient row(s) "
+                              + "or values could not be read; those patients are left out of "
+                              + "the analyses that need them (clinical_errors.csv).")
+        }
         var rows: [[String]] = []
         for result in outcome.endpoints {
             for v in result.validations {

@@ -130,6 +130,8 @@ public struct EndpointResult: Sendable {
     /// Figures: cohort name -> plot.
     public var plots: [(cohort: String, plot: KaplanMeierPlotData)] = []
     public var warnings: [String] = []
+    /// Patients left out of this endpoint because their time or event could not be read.
+    public var clinicalFailures: [CaseFailure] = []
 }
 
 /// The data behind one Kaplan–Meier figure (kept free of drawing code so PetradStudy does

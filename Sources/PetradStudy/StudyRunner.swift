@@ -29,6 +29,11 @@ public struct StudyOutcome: Sendable {
     public var endpoints: [EndpointResult]
     /// False when extraction stopped early (limit, cancellation, shard, extract-only).
     public var complete: Bool
+    /// Patients whose clinical row could not be read (a damaged line, a time that is not a
+    /// number, an event other than 0/1): left out of the analyses that need it, the others
+    /// go on. `caseID` is "row N" when the damaged line's patient id cannot be found. Also in
+    /// clinical_errors.csv.
+    public var clinicalFailures: [CaseFailure] = []
     public var warnings: [String]
     /// The files written, relative to the output folder.
     public var files: [String]
@@ -66,12 +71,27 @@ public struct StudyRunner {
         let clinical = try ClinicalData(study: study)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
 
+        // A damaged clinical line costs its own patient only (listed as a failure).
+        var clinicalFailures: [CaseFailure] = []
+        var unreadable: [String: InputError] = [:]
+        for (id, error) in clinical.unreadableRows {
+            if id.isEmpty {
+                clinicalFailures.append(CaseFailure(caseID: error.field, message: "\(error)"))
+            } else {
+                unreadable[id] = error
+            }
+        }
         var cohortTable = CSVTable(header: ["PatientID", "Cohort", "Role", "Image", "Mask"])
         for cohort in cohorts {
             for item in cohort.cases {
                 cohortTable.rows.append([item.id, cohort.name, cohort.role.rawValue,
                                          item.imagePath, item.maskPath])
-                if clinical.rowOf[item.id] == nil {
+                if let error = unreadable[item.id] {
+                    clinicalFailures.append(CaseFailure(caseID: item.id, message: "\(error)"))
+                    warnings.append("Patient \(item.id) (cohort \(cohort.name)): clinical row "
+                                    + "unreadable (\(error)); left out of the survival "
+                                    + "analyses.")
+                } else if clinical.rowOf[item.id] == nil {
                     warnings.append("Patient \(item.id) (cohort \(cohort.name)) has no row in "
                                     + "the clinical table; left out of the survival analyses.")
                 }
@@ -113,6 +133,7 @@ public struct StudyRunner {
         let complete = outcome.notStarted.isEmpty && options.shard == nil && !options.extractOnly
         if !complete {
             return StudyOutcome(cohorts: cohorts, batch: outcome, endpoints: [], complete: false,
+                                clinicalFailures: clinicalFailures,
                                 warnings: warnings, files: files)
         }
         let features = featureTable(cohorts: cohorts, results: outcome.results)
@@ -139,14 +160,20 @@ public struct StudyRunner {
                 result.warnings.append("\(endpoint.name): analysis stopped: \(error)")
             }
             warnings += result.warnings
+            clinicalFailures += result.clinicalFailures
             endpoints.append(result)
         }
+        var clinicalErrors = CSVTable(header: ["PatientID", "Error"])
+        clinicalErrors.rows = clinicalFailures.map { [$0.caseID, $0.message] }
+        try write(clinicalErrors, "clinical_errors.csv", &files)
 
         let studyOutcome = StudyOutcome(cohorts: cohorts, batch: outcome, endpoints: endpoints,
-                                        complete: true, warnings: warnings, files: files)
+                                        complete: true, clinicalFailures: clinicalFailures,
+                                        warnings: warnings, files: files)
         try writeSummary(studyOutcome, seconds: Date().timeIntervalSince(started), &files)
         return StudyOutcome(cohorts: cohorts, batch: outcome, endpoints: endpoints,
-                            complete: true, warnings: warnings, files: files)
+                            complete: true, clinicalFailures: clinicalFailures,
+                            warnings: warnings, files: files)
     }
 
     // MARK: - One endpoint
@@ -171,7 +198,18 @@ public struct StudyRunner {
         for cohort in cohorts {
             for item in cohort.cases {
                 guard let entry = results[item.id] else { continue }
-                guard let (time, event) = try clinical.outcome(item.id, endpoint) else {
+                let known: (Double, Bool)??
+                do {
+                    known = try clinical.outcome(item.id, endpoint)
+                } catch {
+                    // A time or event that cannot be read: this patient only is left out.
+                    result.clinicalFailures.append(CaseFailure(
+                        caseID: item.id, message: "\(endpoint.name): \(error)"))
+                    result.warnings.append("\(endpoint.name): patient \(item.id) left out: "
+                                           + "\(error)")
+                    continue
+                }
+                guard let (time, event) = known ?? nil else {
                     result.warnings.append("\(endpoint.name): patient \(item.id) has no "
                                            + "\(endpoint.timeColumn)/\(endpoint.eventColumn); "
                                            + "left out.")

@@ -85,6 +85,20 @@ enum StudyCommand: Command {
         }
         printError(String(format: "petrad study: done in %.0f s", Date().timeIntervalSince(started)))
         print("report: \(report)")
-        return 0
+        // Every failure listed with its cause; exit 3 when any patient was left out.
+        for failure in batch.failures {
+            printError("petrad study: case \(failure.caseID) failed: \(failure.message)")
+        }
+        for failure in outcome.clinicalFailures {
+            printError("petrad study: case \(failure.caseID) clinical data unreadable: "
+                       + failure.message)
+        }
+        if !batch.failures.isEmpty || !outcome.clinicalFailures.isEmpty {
+            printError("petrad study: \(batch.failures.count) extraction and "
+                       + "\(outcome.clinicalFailures.count) clinical failure(s); the other "
+                       + "patients were analysed and written")
+            return ExitCode.casesFailed
+        }
+        return ExitCode.ok
     }
 }

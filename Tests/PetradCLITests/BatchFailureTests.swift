@@ -183,4 +183,57 @@ final class BatchFailureTests: XCTestCase {
         let written = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/out")) ?? []
         XCTAssertEqual(written, [], "left in the output folder: \(written)")
     }
+
+    /// `petrad study` on 12 small patients (images of 1...12, firstorder features) whose
+    /// clinical table gives patient P07 the time "soon" and damages P11's line (a field
+    /// missing): exit 3; the other patients are extracted (features.csv has all 12, extraction
+    /// does not need the clinical table) and analysed; both failures are listed on standard
+    /// error and in clinical_errors.csv with their causes.
+    func testStudyWithUnreadableClinicalRowsFinishesTheOthersAndExitsThree() throws {
+        let folder = try temporaryFolder()
+        var cases = "PatientID,Image,Mask\n"
+        var clinical = "PatientID,time,event\n"
+        for k in 1...12 {
+            let id = String(format: "P%02d", k)
+            try writeCase(folder, id, value: Double(k))
+            cases += "\(id),\(id).nii.gz,\(id)_mask.nii.gz\n"
+            switch k {
+            case 7: clinical += "P07,soon,1\n"
+            case 11: clinical += "P11,300\n"
+            default: clinical += "\(id),\(100 * (13 - k)),\(k % 3 == 0 ? 0 : 1)\n"
+            }
+        }
+        try cases.write(toFile: folder + "/cases.csv", atomically: true, encoding: .utf8)
+        try clinical.write(toFile: folder + "/clinical.csv", atomically: true, encoding: .utf8)
+        let study = """
+            name: clinical failures
+            cohorts:
+              - {name: all, role: training, cases: cases.csv}
+            clinical: {table: clinical.csv}
+            endpoints:
+              - {name: os, time: time, event: event}
+            extraction:
+              params: {featureClass: {firstorder: []}, setting: {binWidth: 1}}
+            signature: {repeats: 2, folds: 3, max_features: 2}
+            cutoff: {high_risk_share: [0.1, 0.5], min_group_size: 2, permutations: 10}
+
+            """
+        try study.write(toFile: folder + "/study.yaml", atomically: true, encoding: .utf8)
+
+        let outcome = try run(["study", folder + "/study.yaml", "--out", folder + "/out",
+                               "--quiet", "--threads", "1"])
+        XCTAssertEqual(outcome.reason, .exit)
+        XCTAssertEqual(outcome.status, 3, outcome.standardError)
+        let lines = outcome.standardError.split(separator: "\n").map(String.init)
+        let p07 = lines.first { $0.contains("case P07 clinical data unreadable") } ?? "(none)"
+        XCTAssertTrue(p07.contains("field 'time, patient P07'") && p07.contains("value 'soon'"),
+                      outcome.standardError)
+        let p11 = lines.first { $0.contains("case P11 clinical data unreadable") } ?? "(none)"
+        XCTAssertTrue(p11.contains("row 12") && p11.contains("2 fields"), outcome.standardError)
+
+        let features = try CSVTable.read(path: folder + "/out/features.csv")
+        XCTAssertEqual(try features.column("PatientID").count, 12)
+        let errors = try CSVTable.read(path: folder + "/out/clinical_errors.csv")
+        XCTAssertEqual(try errors.column("PatientID").sorted(), ["P07", "P11"])
+    }
 }

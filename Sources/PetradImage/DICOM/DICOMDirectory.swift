@@ -20,7 +20,9 @@ public struct DICOMSeriesSummary: Sendable, Equatable {
 /// share a folder, and one series may spread over subfolders).
 public enum DICOMDirectory {
     /// Every regular file under `folder` that GDCM reads as DICOM, grouped by series (sorted by
-    /// modality then UID); other files are ignored. Throws when no DICOM file is found.
+    /// modality then UID); other files are ignored. Throws when no DICOM file is found, and
+    /// when a file that says it is DICOM (the "DICM" marker) fails `DICOMPrecheck`: a damaged
+    /// slice left out silently would leave a gap in its series, or a wrong image.
     public static func scan(_ folder: String) throws -> [DICOMSeriesSummary] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory),
@@ -29,7 +31,13 @@ public enum DICOMDirectory {
         }
         var bySeries: [String: DICOMSeriesSummary] = [:]
         for path in regularFiles(under: folder) {
-            guard let file = try? DICOMFile(path: path) else { continue }
+            do {
+                try DICOMPrecheck.check(path: path)
+            } catch {
+                if DICOMPrecheck.hasPart10Marker(path: path) { throw error }
+                continue
+            }
+            guard let file = try? DICOMFile(checkedPath: path, pixels: false) else { continue }
             guard let uid = file.string(DICOMTag.seriesInstanceUID), !uid.isEmpty else {
                 continue
             }

@@ -90,15 +90,27 @@ public enum DICOMTag {
 public final class DICOMFile {
     public let path: String
     private let handle: OpaquePointer
+    /// The top-level pixel data's size as `DICOMPrecheck` found it (nil: none, or not checked).
+    let pixelData: DICOMPrecheck.PixelData?
 
     /// Reads `path`; with `pixels` false the pixel data element is skipped (header scan).
-    public init(path: String, pixels: Bool = false) throws {
+    /// The file's structure is checked first (`DICOMPrecheck`), since GDCM aborts the process
+    /// on some damaged files instead of reporting them.
+    public convenience init(path: String, pixels: Bool = false) throws {
+        let pixelData = try DICOMPrecheck.check(path: path)
+        try self.init(checkedPath: path, pixels: pixels, pixelData: pixelData)
+    }
+
+    /// Reads a file that has already passed `DICOMPrecheck.check`.
+    init(checkedPath path: String, pixels: Bool,
+         pixelData: DICOMPrecheck.PixelData? = nil) throws {
         var message = [CChar](repeating: 0, count: 512)
         guard let handle = petrad_dicom_open(path, pixels ? 1 : 0, &message, 512) else {
             throw InputError(file: path, String(cString: message))
         }
         self.path = path
         self.handle = handle
+        self.pixelData = pixelData
     }
 
     deinit { petrad_dicom_close(handle) }
@@ -170,6 +182,7 @@ public final class DICOMFile {
                              "declares more than \(ImageIO.maximumVoxelCount) pixels, more than "
                              + "any scan holds; the file is damaged.")
         }
+        try checkPixelDataHolds(count: count, samples: Int(samples))
         var values = [Double](repeating: 0, count: count)
         var message = [CChar](repeating: 0, count: 512)
         let written = petrad_dicom_pixels(handle, &values, count, &message, 512)
@@ -177,6 +190,46 @@ public final class DICOMFile {
             throw InputError(file: path, field: "PixelData", String(cString: message))
         }
         return (Int(columns), Int(rows), Int(frames), values)
+    }
+}
+
+extension DICOMFile {
+    /// The pixel data must be able to hold the image its header declares before anything is
+    /// allocated for it: native data needs Rows x Columns x frames x BitsAllocated / 8 bytes
+    /// (PS3.5 8.1.1), and encapsulated data may expand at most 1032 times (deflate's largest
+    /// ratio, the bound used for gzip NIfTI too; RLE's largest is 64). GDCM itself decodes a
+    /// native value that is too short as a partly blank image, and sizes its buffer from the
+    /// header alone.
+    ///
+    /// Not yet: a lossless JPEG-LS or JPEG 2000 frame that is almost constant can compress
+    /// beyond 1032:1 and would be refused here.
+    func checkPixelDataHolds(count: Int, samples: Int) throws {
+        guard let pixelData else {
+            throw InputError(file: path, field: "PixelData (7FE0,0010)", value: "absent",
+                             "the image has no pixel data element petrad can check")
+        }
+        let bits = Int(double(DICOMTag.bitsAllocated) ?? 0)
+        guard [1, 8, 16, 32, 64].contains(bits) else {
+            throw InputError(file: path, field: "BitsAllocated", value: "\(bits)",
+                             "should be 1, 8, 16, 32 or 64")
+        }
+        let needed = (count * samples * bits + 7) / 8
+        if pixelData.encapsulated {
+            guard needed <= pixelData.bytes * GzipReader.maximumExpansion else {
+                throw InputError(file: path, field: "PixelData (7FE0,0010)",
+                                 value: "\(pixelData.bytes) compressed bytes",
+                                 "cannot hold the \(needed) bytes the header declares "
+                                     + "(more than 1032:1); the file is damaged.")
+            }
+        } else {
+            guard needed <= pixelData.bytes else {
+                throw InputError(file: path, field: "PixelData (7FE0,0010)",
+                                 value: "length \(pixelData.bytes)",
+                                 "holds fewer bytes than Rows x Columns x frames x "
+                                     + "BitsAllocated / 8 = \(needed); the file is cut short "
+                                     + "or damaged.")
+            }
+        }
     }
 }
 
