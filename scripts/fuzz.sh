@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes petrad's readers with libFuzzer (AddressSanitizer on). See docs/robustness.md.
 #
-#   scripts/fuzz.sh --short          build, then fuzz each reader for 12 s (60 s in all; CI)
+#   scripts/fuzz.sh --short          build, then fuzz each reader for 12 s (72 s in all)
 #   scripts/fuzz.sh --long [RUNS]    build, then RUNS executions per reader (default 1000000)
 #   scripts/fuzz.sh --seconds S      build, then S seconds per reader
 #   READERS="nrrd nifti" scripts/fuzz.sh ...   only these readers
@@ -35,7 +35,7 @@ mkdir -p fuzz/artifacts fuzz/logs fuzz/corpus/{nrrd,nifti,yaml,csv,params,dicom}
 declare -A executable=([nrrd]=FuzzNRRD [nifti]=FuzzNIfTI [yaml]=FuzzYAML [csv]=FuzzCSV
                        [params]=FuzzParams [dicom]=FuzzDICOM)
 status=0
-for reader in ${READERS:-nrrd nifti yaml csv params}; do
+for reader in ${READERS:-nrrd nifti yaml csv params dicom}; do
   log="fuzz/logs/$reader.log"
   # -timeout: one input taking over 10 s is a hang; -rss_limit_mb / -malloc_limit_mb: a header
   # that makes the reader allocate more than 2 GiB is an out-of-memory failure.

@@ -23,8 +23,8 @@ import Foundation
 /// Not checked here: the values themselves (text in a number, a VR that disagrees with the
 /// data dictionary) and which elements are present; GDCM and the readers above it judge
 /// those. Files without the "DICM" marker are walked only when they start with an element of
-/// group 0000, 0002 or 0008 in little endian (old ACR-NEMA style files); big-endian files
-/// without a file meta group are refused.
+/// group 0002 or 0008 in little endian (old ACR-NEMA style files); big-endian files without a
+/// file meta group, and files starting with the command group 0000, are refused.
 public enum DICOMPrecheck {
     /// Deepest nesting of sequences walked. Real objects nest far less (an RTSTRUCT's contour
     /// image references sit 3 sequences deep, enhanced multi-frame functional groups 3 to 4); a
@@ -63,6 +63,12 @@ public enum DICOMPrecheck {
                 try walker.checkLooksLikeDICOM()
             }
             let (dataSetStart, transferSyntax) = try walker.walkFileMeta(from: start)
+            // GDCM 3.0 asserts when nothing follows the file meta group.
+            guard dataSetStart < bytes.count else {
+                throw InputError(file: file, field: "data set", value: "empty",
+                                 "Nothing follows the file meta group; the file is cut short "
+                                     + "or damaged.")
+            }
             if start == 132 && transferSyntax == nil {
                 throw InputError(file: file, field: "(0002,0010)", value: "absent",
                                  "The file has the \"DICM\" marker but no file meta group "
@@ -77,6 +83,11 @@ public enum DICOMPrecheck {
             case "1.2.840.10008.1.2.1.99":
                 let inflated = try inflateDataSet(data, from: dataSetStart, file: file)
                 return try inflated.withUnsafeBytes { (plain: UnsafeRawBufferPointer) in
+                    guard plain.count > 0 else {
+                        throw InputError(file: file, field: "deflated data set",
+                                         value: "empty", "Inflates to nothing; the file is "
+                                             + "cut short or damaged.")
+                    }
                     let inner = DICOMElementWalker(bytes: plain, file: file,
                                                    encoding: .explicitLittle,
                                                    place: "the inflated data set")
@@ -235,10 +246,10 @@ struct DICOMElementWalker {
     }
 
     /// Without the "DICM" marker, the file must start like a DICOM data set: an element of
-    /// group 0000, 0002 or 0008 in little endian.
+    /// group 0002 or 0008 in little endian.
     func checkLooksLikeDICOM() throws {
         let group = bytes.count >= 8 ? u16(0, bigEndian: false) : 0xFFFF
-        guard [0x0000, 0x0002, 0x0008].contains(group) else {
+        guard [0x0002, 0x0008].contains(group) else {
             throw InputError(file: file, "is not a DICOM file: no \"DICM\" marker at byte 128 "
                                  + "and no little-endian DICOM element at the start.")
         }
