@@ -11,8 +11,9 @@ enum ExitCode {
     /// The command line itself is wrong (unknown command or option, missing value).
     static let usage: Int32 = 2
     /// Incomplete: some cases of a batch failed or were left (`petrad study` stopped by Ctrl-C
-    /// or --limit/--shard, `petrad merge` missing parts); everything finished was written, and
-    /// each failure is listed on standard error with its cause.
+    /// or --limit/--shard, `petrad merge` missing parts; in `petrad study` also a patient whose
+    /// clinical row cannot be read); everything finished was written, and each failure is
+    /// listed on standard error with its cause.
     static let casesFailed: Int32 = 3
     /// Interrupted by Ctrl-C (SIGINT; 143 for SIGTERM): outputs are complete or absent, never
     /// half-written. (`petrad study` instead finishes its running cases and exits 3.)

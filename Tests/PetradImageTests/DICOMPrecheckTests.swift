@@ -341,4 +341,46 @@ final class DICOMPrecheckTests: XCTestCase {
         XCTAssertEqual(error?.file, slice)
         XCTAssertEqual(error?.field, "(7FE0,0010)")
     }
+
+    /// Structures on which GDCM 3.0 aborts though every length fits, each made from the RLE
+    /// fixture (encapsulated pixel data (7FE0,0010) OB of undefined length: the basic offset
+    /// table, one fragment, the sequence delimitation item): refused naming the element.
+    /// The first was found by FuzzDICOM (GDCM: `Assertion VRField == VR::UN` in
+    /// gdcmExplicitDataElement.txx).
+    func testStructuresThatAbortGDCMAreRefused() throws {
+        let original = try Data(contentsOf: URL(fileURLWithPath: fixture("pet_rle.dcm")))
+        let pixels = try XCTUnwrap(DICOMBytes.find(DICOMBytes.tag(0x7FE0_0010), in: original))
+        let delimiter = original.count - 8
+        XCTAssertEqual(Array(original[delimiter..<(delimiter + 4)]),
+                       DICOMBytes.tag(0xFFFE_E0DD))
+        let folder = try TemporaryFolder()
+        var cases: [(String, Data, String, String)] = []
+
+        // An OB element of undefined length that is not the pixel data: (7FE0,0014).
+        var data = original
+        data.replaceSubrange(pixels..<(pixels + 4), with: DICOMBytes.tag(0x7FE0_0014))
+        cases.append(("ob", data, "(7FE0,0014)", "undefined length"))
+        // Pixel data with VR SQ.
+        data = original
+        data.replaceSubrange((pixels + 4)..<(pixels + 6), with: Array("SQ".utf8))
+        cases.append(("sq", data, "(7FE0,0010)", "VR SQ"))
+        // Pixel data with VR UT (4-byte length, so the lengths still fit).
+        data = original
+        data.replaceSubrange((pixels + 4)..<(pixels + 6), with: Array("UT".utf8))
+        cases.append(("ut", data, "(7FE0,0010)", "VR UT"))
+        // The sequence delimitation item with length 4.
+        data = original
+        data.replaceSubrange((delimiter + 4)..<(delimiter + 8), with: DICOMBytes.u32(4))
+        cases.append(("delimiter", data, "(FFFE,E0DD)", "length 4"))
+        // No basic offset table: the fragments' delimitation item right after the header.
+        data = original.prefix(pixels + 12) + DICOMBytes.tag(0xFFFE_E0DD) + DICOMBytes.u32(0)
+        cases.append(("table", data, "(7FE0,0010)", "(FFFE,E0DD) at byte \(pixels + 12)"))
+
+        for (name, bytes, field, value) in cases {
+            let file = try folder.write("\(name).dcm", bytes)
+            let error = inputError { _ = try DICOMFile(path: file, pixels: true) }
+            XCTAssertEqual(error?.field, field, name)
+            XCTAssertEqual(error?.value, value, name)
+        }
+    }
 }

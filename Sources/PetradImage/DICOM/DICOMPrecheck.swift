@@ -310,9 +310,10 @@ struct DICOMElementWalker {
         while bytes.count - position >= 4, u16(position, bigEndian: false) == 0x0002 {
             let header = try header(at: position, end: bytes.count, explicit: true,
                                     bigEndian: false)
-            guard header.length != Self.undefinedLength else {
-                throw error(header.tag, "undefined length",
-                            "A file meta element (group 0002) cannot have undefined length.")
+            guard header.length != Self.undefinedLength, header.vr != "SQ" else {
+                throw error(header.tag, header.vr == "SQ" ? "VR SQ" : "undefined length",
+                            "A file meta element (group 0002) can be neither a sequence nor "
+                                + "of undefined length.")
             }
             try checkFits(header, end: bytes.count)
             if header.tag == 0x0002_0000 && header.length == 4 {
@@ -344,6 +345,7 @@ struct DICOMElementWalker {
             let header = try header(at: position, end: end, explicit: encoding.isExplicit,
                                     bigEndian: encoding.isBigEndian)
             if header.tag == Self.itemDelimitation && delimited {
+                try checkDelimiterLength(header)
                 return header.valueStart
             }
             guard header.tag >> 16 != 0xFFFE else {
@@ -374,6 +376,7 @@ struct DICOMElementWalker {
     /// that starts with an item tag, as GDCM reads those as sequences too.
     func walkDefinedValue(_ header: Header, depth: Int) throws {
         let end = header.valueStart + Int(header.length)
+        try checkNotSequencePixelData(header)
         if header.vr == "SQ" {
             _ = try walkItems(of: header, from: header.valueStart, to: end, depth: depth + 1,
                               delimited: false)
@@ -389,19 +392,39 @@ struct DICOMElementWalker {
                                 depth: depth + 1, delimited: false)
     }
 
-    /// A value of undefined length: a sequence (SQ; UN, whose items are Implicit VR Little
-    /// Endian, PS3.5 6.2.2; any element in implicit VR) or encapsulated fragments (pixel data,
-    /// OB, OW). Returns the offset after its sequence delimitation item.
+    /// Item and sequence delimitation items have length 0 (PS3.5 7.5); GDCM 3.0 aborts on a
+    /// sequence delimitation item of another length after pixel data fragments.
+    func checkDelimiterLength(_ header: Header) throws {
+        guard header.length != 0 else { return }
+        throw error(header.tag, "length \(header.length)",
+                    "A delimitation item should have length 0.")
+    }
+
+    /// Pixel data (7FE0,0010) as a sequence (VR SQ) makes GDCM 3.0 abort.
+    func checkNotSequencePixelData(_ header: Header) throws {
+        guard header.tag == Self.pixelData && header.vr == "SQ" else { return }
+        throw error(header.tag, "VR SQ", "Pixel data cannot be a sequence.")
+    }
+
+    /// A value of undefined length: encapsulated fragments (pixel data, VR OB, OW or UN, or
+    /// implicit VR) or a sequence (SQ; UN, whose items are Implicit VR Little Endian, PS3.5
+    /// 6.2.2; any other element in implicit VR). GDCM 3.0 aborts on anything else (an OB
+    /// element of undefined length other than the pixel data, say). Returns the offset after
+    /// its sequence delimitation item.
     func walkUndefinedLength(_ header: Header, end: Int, depth: Int) throws -> Int {
-        let fragments = header.tag == Self.pixelData || header.vr == "OB" || header.vr == "OW"
-        if fragments {
+        try checkNotSequencePixelData(header)
+        if header.tag == Self.pixelData {
+            guard ["", "OB", "OW", "UN"].contains(header.vr) else {
+                throw error(header.tag, "VR \(header.vr)",
+                            "Encapsulated pixel data should have VR OB, OW or UN.")
+            }
             let (after, bytes) = try walkFragments(of: header, end: end)
             if depth == 0 && header.tag == Self.pixelData {
                 found.pixelData = .init(bytes: bytes, encapsulated: true)
             }
             return after
         }
-        guard header.vr.isEmpty || header.vr == "SQ" || header.vr == "UN" else {
+        guard ["", "SQ", "UN"].contains(header.vr) else {
             throw error(header.tag, "undefined length",
                         "Undefined length is allowed only for sequences (SQ, UN) and "
                             + "encapsulated pixel data, not for VR \(header.vr).")
@@ -427,6 +450,7 @@ struct DICOMElementWalker {
             let header = try header(at: position, end: end, explicit: false,
                                     bigEndian: encoding.isBigEndian)
             if delimited && header.tag == Self.sequenceDelimitation {
+                try checkDelimiterLength(header)
                 return header.valueStart
             }
             guard header.tag == Self.item else {
@@ -456,7 +480,11 @@ struct DICOMElementWalker {
         while true {
             let header = try header(at: position, end: end, explicit: false,
                                     bigEndian: encoding.isBigEndian)
-            if header.tag == Self.sequenceDelimitation { return (header.valueStart, total) }
+            // The basic offset table item comes first, even when empty (PS3.5 A.4).
+            if header.tag == Self.sequenceDelimitation && position > pixels.valueStart {
+                try checkDelimiterLength(header)
+                return (header.valueStart, total)
+            }
             guard header.tag == Self.item, header.length != Self.undefinedLength else {
                 throw error(pixels.tag, "\(Self.name(header.tag)) at byte \(position)",
                             "Encapsulated data should hold fragments (items of defined length) "
