@@ -9,12 +9,22 @@
 #include <gdcmTrace.h>
 #include <gdcmWriter.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <fcntl.h>
+#include <mutex>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 struct PetradDicomFile {
     std::unique_ptr<gdcm::Reader> reader;
@@ -31,8 +41,23 @@ static gdcm::Tag tagOf(uint32_t value) {
     return gdcm::Tag(static_cast<uint16_t>(value >> 16), static_cast<uint16_t>(value & 0xffff));
 }
 
+static PetradDicomFile *openFile(const char *path, int withPixels, char *message,
+                                 int messageCapacity);
+
 extern "C" PetradDicomFile *petrad_dicom_open(const char *path, int withPixels,
                                               char *message, int messageCapacity) {
+    try {
+        return openFile(path, withPixels, message, messageCapacity);
+    } catch (...) {
+        // GDCM throws some errors as bare strings, which nothing above this C interface
+        // could catch.
+        setMessage(message, messageCapacity, "GDCM could not read it (an exception)");
+        return nullptr;
+    }
+}
+
+static PetradDicomFile *openFile(const char *path, int withPixels, char *message,
+                                 int messageCapacity) {
     // GDCM's own warnings go to stderr per file; petrad reports problems itself.
     gdcm::Trace::WarningOff();
     gdcm::Trace::DebugOff();
@@ -59,6 +84,254 @@ extern "C" PetradDicomFile *petrad_dicom_open(const char *path, int withPixels,
 }
 
 extern "C" void petrad_dicom_close(PetradDicomFile *file) { delete file; }
+
+// GDCM sizes its decoded buffer from the header alone, and reads native pixel data of that
+// size whatever the element holds. Decoding is allowed only when the pixel data can hold the
+// image: native data at least the buffer's bytes, encapsulated data at most 1032 times
+// expanded (deflate's largest ratio; RLE's is 64), and never more than 2^34 bytes.
+static bool decodeAllowed(const PetradDicomFile *file, std::string &why) {
+    const gdcm::Image &image = static_cast<gdcm::ImageReader *>(file->reader.get())->GetImage();
+    unsigned long long length = image.GetBufferLength();
+    if (image.GetPixelFormat().GetBitsAllocated() == 1) {
+        // 1-bit frames are packed one after another (PS3.5 8.1.1), while GDCM rounds each
+        // frame of its buffer up to whole bytes.
+        unsigned long long bits = static_cast<unsigned long long>(image.GetDimension(0))
+            * image.GetDimension(1) * image.GetPixelFormat().GetSamplesPerPixel();
+        if (image.GetNumberOfDimensions() > 2) bits *= image.GetDimension(2);
+        length = (bits + 7) / 8;
+    }
+    const gdcm::DataSet &dataSet = file->reader->GetFile().GetDataSet();
+    unsigned long long limit = 0;
+    if (dataSet.FindDataElement(gdcm::Tag(0x7fe0, 0x0010))) {
+        const gdcm::DataElement &pixels = dataSet.GetDataElement(gdcm::Tag(0x7fe0, 0x0010));
+        if (const gdcm::ByteValue *bytes = pixels.GetByteValue()) {
+            limit = bytes->GetLength();
+        } else if (const gdcm::SequenceOfFragments *fragments =
+                       pixels.GetSequenceOfFragments()) {
+            limit = 1032ull * fragments->ComputeByteLength();
+        }
+    }
+    if (length > limit || length > (1ull << 34)) {
+        why = "the pixel data cannot hold the " + std::to_string(length)
+            + " bytes of the image its header declares";
+        return false;
+    }
+    return true;
+}
+
+// Everything petrad may later ask of a file, done once: the text of every element at every
+// depth (sequences read item by item, as the accessors do) and, with pixels, the decoded image.
+static void touchDataSet(const gdcm::DataSet &dataSet, const gdcm::File &file, int depth) {
+    if (depth > 16) return;
+    gdcm::StringFilter filter;
+    filter.SetFile(file);
+    for (const gdcm::DataElement &element : dataSet.GetDES()) {
+        if (element.IsEmpty() || element.GetTag() == gdcm::Tag(0x7fe0, 0x0010)) continue;
+        const gdcm::ByteValue *bytes = element.GetByteValue();
+        const bool itemFirst = bytes != nullptr && bytes->GetLength() >= 4
+            && std::memcmp(bytes->GetPointer(), "\xfe\xff\x00\xe0", 4) == 0;
+        const gdcm::VR vr = element.GetVR();
+        if (element.GetSequenceOfFragments() != nullptr) continue;
+        if (vr == gdcm::VR::SQ || bytes == nullptr
+            || ((vr == gdcm::VR::INVALID || vr == gdcm::VR::UN) && itemFirst)) {
+            gdcm::SmartPointer<gdcm::SequenceOfItems> sequence = element.GetValueAsSQ();
+            if (!sequence) continue;
+            for (gdcm::SequenceOfItems::SizeType i = 1; i <= sequence->GetNumberOfItems(); ++i)
+                touchDataSet(sequence->GetItem(i).GetNestedDataSet(), file, depth + 1);
+        } else {
+            (void)filter.ToString(element);
+        }
+    }
+}
+
+// The read petrad will make of a file, done in the worker: 1 when it finished (or GDCM
+// reported an ordinary error, which the caller's own read reports again), 2 when GDCM threw
+// an exception that would escape it.
+static char probeRead(const char *path, int withPixels) {
+    try {
+        char message[256];
+        PetradDicomFile *file = openFile(path, withPixels, message, 256);
+        if (file == nullptr) return 1;
+        std::unique_ptr<PetradDicomFile> owner(file);
+        touchDataSet(file->reader->GetFile().GetDataSet(), file->reader->GetFile(), 0);
+        std::string why;
+        if (file->hasImage && decodeAllowed(file, why)) {
+            const gdcm::Image &image =
+                static_cast<gdcm::ImageReader *>(file->reader.get())->GetImage();
+            std::vector<char> buffer(image.GetBufferLength());
+            (void)image.GetBuffer(buffer.data());
+        }
+        return 1;
+    } catch (...) {
+        return 2;
+    }
+}
+
+static bool readAll(int fd, void *buffer, size_t count) {
+    char *at = static_cast<char *>(buffer);
+    while (count > 0) {
+        const ssize_t got = read(fd, at, count);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return false;
+        at += got;
+        count -= static_cast<size_t>(got);
+    }
+    return true;
+}
+
+// The worker process: reads requests (withPixels, path length, path) from `channel`, makes
+// each read and answers with one status byte, until the channel closes. An assertion in GDCM
+// ends it, and the caller learns so from the closed channel and its standard error.
+[[noreturn]] static void workerLoop(int channel) {
+    // Die silently on an assertion or a bad access (the default action), not through the
+    // crash reporters inherited from the caller (Swift's backtracer, a fuzzer's); no core file.
+    for (int sig : {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP})
+        std::signal(sig, SIG_DFL);
+    rlimit noCore{0, 0};
+    setrlimit(RLIMIT_CORE, &noCore);
+    gdcm::Trace::ErrorOff();
+    for (;;) {
+        int32_t header[2];
+        if (!readAll(channel, header, sizeof header)) _exit(0);
+        if (header[1] <= 0 || header[1] > (1 << 16)) _exit(0);
+        std::string path(static_cast<size_t>(header[1]), '\0');
+        if (!readAll(channel, &path[0], path.size())) _exit(0);
+        const char status = probeRead(path.c_str(), header[0]);
+        if (send(channel, &status, 1, MSG_NOSIGNAL) != 1) _exit(0);
+    }
+}
+
+namespace {
+// One worker per process, shared by every thread (requests are serialised).
+struct ProbeWorker {
+    pid_t pid = -1;
+    int channel = -1;
+    int errors = -1;
+};
+std::mutex probeMutex;
+ProbeWorker worker;
+}  // namespace
+
+static bool startWorker(std::string &why) {
+    int channel[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) {
+        why = std::string("socketpair failed: ") + strerror(errno);
+        return false;
+    }
+    int errors[2];
+    if (pipe2(errors, O_CLOEXEC) != 0) {
+        why = std::string("pipe failed: ") + strerror(errno);
+        close(channel[0]);
+        close(channel[1]);
+        return false;
+    }
+    const pid_t child = fork();
+    if (child < 0) {
+        why = std::string("fork failed: ") + strerror(errno);
+        for (int fd : {channel[0], channel[1], errors[0], errors[1]}) close(fd);
+        return false;
+    }
+    if (child == 0) {
+        close(channel[0]);
+        close(errors[0]);
+        dup2(errors[1], STDERR_FILENO);
+        close(errors[1]);
+        workerLoop(channel[1]);
+    }
+    close(channel[1]);
+    close(errors[1]);
+    fcntl(errors[0], F_SETFL, fcntl(errors[0], F_GETFL) | O_NONBLOCK);
+    worker = ProbeWorker{child, channel[0], errors[0]};
+    return true;
+}
+
+// Ends the worker (killing it if asked) and returns the last line it wrote on standard error
+// (GDCM's assertion, without the program name), or how it ended.
+static std::string stopWorker(bool kill9) {
+    if (kill9) kill(worker.pid, SIGKILL);
+    close(worker.channel);
+    int status = 0;
+    while (waitpid(worker.pid, &status, 0) < 0 && errno == EINTR) {}
+    std::string errors;
+    char chunk[512];
+    for (ssize_t got; (got = read(worker.errors, chunk, sizeof chunk)) > 0;)
+        if (errors.size() < 8192) errors.append(chunk, static_cast<size_t>(got));
+    close(worker.errors);
+    worker = ProbeWorker{};
+    std::string last;
+    std::istringstream lines(errors);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) last = line;
+    const size_t assertion = last.find("Assertion");
+    if (assertion != std::string::npos) {
+        const size_t source = last.find("/Source/");
+        const size_t colon = last.find(": ", source == std::string::npos ? 0 : source);
+        const std::string where = source == std::string::npos || colon == std::string::npos
+            ? "" : last.substr(source + 8, colon - source - 8) + ": ";
+        return where + last.substr(assertion);
+    }
+    if (!last.empty()) return last;
+    if (WIFSIGNALED(status)) return "GDCM stopped on signal " + std::to_string(WTERMSIG(status));
+    return "GDCM's process ended (status " + std::to_string(WEXITSTATUS(status)) + ")";
+}
+
+extern "C" int petrad_dicom_probe(const char *path, int withPixels, int timeoutSeconds,
+                                  char *message, int messageCapacity) {
+    std::lock_guard<std::mutex> lock(probeMutex);
+    const size_t length = std::strlen(path);
+    if (length == 0 || length > (1 << 16)) {
+        setMessage(message, messageCapacity, "the path is empty or too long");
+        return -1;
+    }
+    std::string request(8 + length, '\0');
+    const int32_t header[2] = {withPixels ? 1 : 0, static_cast<int32_t>(length)};
+    std::memcpy(&request[0], header, 8);
+    std::memcpy(&request[8], path, length);
+    // A worker that died between two requests shows only when written to: start a new one
+    // and try once more.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        std::string why;
+        if (worker.pid < 0 && !startWorker(why)) {
+            setMessage(message, messageCapacity, why);
+            return -1;
+        }
+        size_t sent = 0;
+        while (sent < request.size()) {
+            const ssize_t n = send(worker.channel, request.data() + sent,
+                                   request.size() - sent, MSG_NOSIGNAL);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            sent += static_cast<size_t>(n);
+        }
+        if (sent < request.size()) {
+            (void)stopWorker(true);
+            continue;
+        }
+        pollfd poller{worker.channel, POLLIN, 0};
+        int ready;
+        do {
+            ready = poll(&poller, 1, timeoutSeconds * 1000);
+        } while (ready < 0 && errno == EINTR);
+        if (ready == 0) {
+            (void)stopWorker(true);
+            setMessage(message, messageCapacity,
+                       "GDCM did not finish reading it within " + std::to_string(timeoutSeconds)
+                           + " s");
+            return 0;
+        }
+        char status = 0;
+        if (ready > 0 && readAll(worker.channel, &status, 1)) {
+            if (status == 1) return 1;
+            setMessage(message, messageCapacity, "GDCM threw an exception it does not handle");
+            return 0;
+        }
+        // The worker ended while reading this file: GDCM stopped on it.
+        setMessage(message, messageCapacity, stopWorker(false));
+        return 0;
+    }
+    setMessage(message, messageCapacity, "GDCM's process could not be reached");
+    return -1;
+}
 
 // Follows tag, item, tag, item, ..., tag; `keep` holds the sequences alive while in use.
 static const gdcm::DataElement *
@@ -163,6 +436,11 @@ extern "C" long petrad_dicom_pixels(const PetradDicomFile *file, double *out, lo
     if (image.GetNumberOfDimensions() > 2) n *= image.GetDimension(2);
     if (n > capacity) {
         setMessage(message, messageCapacity, "the pixel buffer is too small");
+        return -1;
+    }
+    std::string why;
+    if (!decodeAllowed(file, why)) {
+        setMessage(message, messageCapacity, why);
         return -1;
     }
     std::vector<char> buffer(image.GetBufferLength());

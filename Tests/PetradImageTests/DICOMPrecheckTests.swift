@@ -383,4 +383,40 @@ final class DICOMPrecheckTests: XCTestCase {
             XCTAssertEqual(error?.value, value, name)
         }
     }
+
+    /// A structurally sound slice with SamplesPerPixel 5 (found by FuzzDICOM): GDCM 3.0 aborts
+    /// in PixelFormat::SetSamplesPerPixel (`Assertion spp <= 4`). The read is tried first in a
+    /// child process, so petrad refuses the file naming GDCM's check, and a series holding it
+    /// fails with that error instead of ending the process.
+    func testValueThatStopsGDCMIsAnErrorNotAnAbort() throws {
+        let folder = try SyntheticDICOM.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for k in 0..<3 {
+            try SyntheticDICOM.writeSlice(
+                folder: folder, name: "s\(k).dcm", z: Double(k),
+                stored: [Int16](repeating: 1, count: 16), rows: 4, columns: 4,
+                extra: k == 1 ? [.init(DICOMTag.samplesPerPixel, "US", "5")] : [])
+        }
+        let slice = folder + "/s1.dcm"
+        XCTAssertNoThrow(try DICOMPrecheck.check(path: slice))
+        let error = inputError { _ = try DICOMFile(path: slice, pixels: true) }
+        XCTAssertEqual(error?.file, slice)
+        XCTAssertEqual(error?.field, "GDCM")
+        XCTAssertTrue(error?.value.contains("spp <= 4") == true, "\(String(describing: error))")
+        let seriesError = inputError { _ = try DICOMSeriesReader.read(folder: folder) }
+        XCTAssertEqual(seriesError?.file, slice)
+        // The other slices still read, through the same child-process check.
+        XCTAssertEqual(try DICOMFile(path: folder + "/s0.dcm", pixels: true).pixelValues()
+            .values, [Double](repeating: 1, count: 16))
+    }
+
+    /// An empty file (FuzzDICOM's first input; reading it through Foundation leaked 4 KiB):
+    /// refused before it is read.
+    func testEmptyFileIsRefused() throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write("empty.dcm", Data())
+        let error = inputError { _ = try DICOMFile(path: file) }
+        XCTAssertEqual(error?.file, file)
+        XCTAssertTrue(error?.message.hasPrefix("is empty") == true, "\(String(describing: error))")
+    }
 }

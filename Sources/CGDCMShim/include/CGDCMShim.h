@@ -19,6 +19,16 @@ PetradDicomFile *petrad_dicom_open(const char *path, int withPixels,
                                    char *message, int messageCapacity);
 void petrad_dicom_close(PetradDicomFile *file);
 
+/// Makes the read petrad_dicom_open would make (reads every element as text, through
+/// sequences, and with `withPixels` 1 decodes the pixel data) in a separate worker process,
+/// so that an assertion failure inside GDCM (Debian builds it with assertions on) ends the
+/// worker and not the caller. The worker is forked once and again after each file that stopped
+/// it; requests from several threads are served one at a time. Returns 1 when the read
+/// finished (the same read is then safe in the caller), 0 when GDCM stopped on the file (its
+/// assertion, or the time limit, in `message`), -1 when no worker could be started.
+int petrad_dicom_probe(const char *path, int withPixels, int timeoutSeconds,
+                       char *message, int messageCapacity);
+
 /// An element located by `path`: tag, item index (0-based), tag, item index, ..., tag
 /// (`count` is odd; a tag is (group << 16) | element). Writes its value as text (numbers of
 /// binary VRs in decimal, multiple values separated by backslash) into `out` (NUL-terminated,

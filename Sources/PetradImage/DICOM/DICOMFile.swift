@@ -104,6 +104,7 @@ public final class DICOMFile {
     /// Reads a file that has already passed `DICOMPrecheck.check`.
     init(checkedPath path: String, pixels: Bool,
          pixelData: DICOMPrecheck.PixelData? = nil) throws {
+        try Self.probe(path: path, pixels: pixels)
         var message = [CChar](repeating: 0, count: 512)
         guard let handle = petrad_dicom_open(path, pixels ? 1 : 0, &message, 512) else {
             throw InputError(file: path, String(cString: message))
@@ -114,6 +115,31 @@ public final class DICOMFile {
     }
 
     deinit { petrad_dicom_close(handle) }
+
+    /// Longest a child process may take to read one file before it is stopped.
+    static let probeSeconds: Int32 = 120
+
+    /// GDCM 3.0 as Debian builds it also aborts on some files whose structure is sound but
+    /// whose values it does not expect (SamplesPerPixel 5 stops it in PixelFormat, say), and
+    /// an abort cannot be caught. So the read is made first in a worker process
+    /// (`petrad_dicom_probe`, forked once and again after each file that stopped it): if GDCM
+    /// stops there, the file is refused naming GDCM's check; if not, the same read here is
+    /// safe. It costs a second parse per file, one thread at a time.
+    static func probe(path: String, pixels: Bool) throws {
+        var message = [CChar](repeating: 0, count: 512)
+        let status = petrad_dicom_probe(path, pixels ? 1 : 0, probeSeconds, &message, 512)
+        guard status != 1 else { return }
+        let detail = String(cString: message)
+        if status < 0 {
+            throw InputError(file: path, field: "GDCM", value: detail,
+                             "the separate process that checks a file before GDCM reads it "
+                                 + "could not be started.")
+        }
+        throw InputError(file: path, field: "GDCM", value: detail,
+                         "GDCM stops on this file (one of its internal checks fails), so petrad "
+                             + "does not read it; the file is damaged or uses a structure GDCM "
+                             + "3.0 cannot read.")
+    }
 
     /// The element's value as text with surrounding spaces removed, or nil when absent.
     public func string(_ path: UInt32...) -> String? { string(path: path) }

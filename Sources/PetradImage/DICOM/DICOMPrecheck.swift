@@ -46,7 +46,15 @@ public enum DICOMPrecheck {
     public static func check(path: String) throws -> PixelData? {
         let data: Data
         do {
+            // An empty file is refused before Foundation reads it (reading 0 bytes through
+            // Data(contentsOf:) leaks a 4 KiB buffer in Swift 6.3's Foundation).
+            let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
+            guard size != 0 else {
+                throw InputError(file: path, "is empty (0 bytes), not a DICOM file.")
+            }
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch let error as InputError {
+            throw error
         } catch {
             throw InputError(file: path, "could not be read (\(error.localizedDescription))")
         }
