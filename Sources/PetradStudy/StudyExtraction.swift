@@ -23,6 +23,9 @@ extension StudyFile {
         var settings: ExtractionSettings
         if let file = parameterFile {
             settings = try ExtractionSettings(parameterFile: resolve(file))
+        } else if let node = inlineParameterNode {
+            // Read from the study file's own tree, so that errors give its lines.
+            settings = try ExtractionSettings(yaml: node, file: path)
         } else {
             settings = try ExtractionSettings(yamlText: inlineParameters ?? "",
                                               file: path + " (extraction.params)")
@@ -37,9 +40,14 @@ extension StudyFile {
 
     /// The extraction the study file asks for, through PetradFeatures' `Extractor`; text
     /// diagnostics are left out of the study's feature table (they stay in `petrad extract`).
+    ///
+    /// A case whose ROI has one grey level after discretisation gets a warning naming the case
+    /// and the bin setting, with a bin width to try (`GreyLevelSummary.singleLevelWarning`);
+    /// its values are kept as PyRadiomics computes them.
     public func makeExtraction() throws -> CaseExtraction {
         let fingerprint = try extractionSettingsText()
-        let extractor = Extractor(settings: try extractionSettings())
+        let settings = try extractionSettings()
+        let extractor = Extractor(settings: settings)
         return CaseExtraction(fingerprint: fingerprint) { item in
             let row = try extractor.extract(imagePath: item.imagePath, maskPath: item.maskPath,
                                             label: item.label)
@@ -50,7 +58,9 @@ extension StudyFile {
                 names.append(name)
                 values.append(value)
             }
-            return FeatureValues(names: names, values: values)
+            let warning = row.greyLevels?.singleLevelWarning(caseID: item.id, settings: settings)
+            return FeatureValues(names: names, values: values,
+                                 warnings: warning.map { [$0] } ?? [])
         }
     }
 }

@@ -30,6 +30,9 @@ public struct StudyOutcome: Sendable {
     /// False when extraction stopped early (limit, cancellation, shard, extract-only).
     public var complete: Bool
     public var warnings: [String]
+    /// The warnings of the extraction of single cases (also in `warnings`), already printed
+    /// on standard error as the extraction finished.
+    public var extractionWarnings: [String] = []
     /// The files written, relative to the output folder.
     public var files: [String]
 }
@@ -97,6 +100,11 @@ public struct StudyRunner {
             errors.rows.append([failure.caseID, cohortOf[failure.caseID] ?? "", failure.message])
             warnings.append("Extraction failed for \(failure.caseID): \(failure.message)")
         }
+        // Warnings of single cases (e.g. one grey level), once per case in study order, also
+        // for cases read from the cache.
+        let extractionWarnings = allCases.flatMap { outcome.results[$0.id]?.warnings ?? [] }
+        for warning in extractionWarnings { printError("warning: \(warning)") }
+        warnings += extractionWarnings
         var log = CSVTable(header: ["PatientID", "Cohort", "Status", "Seconds"])
         for item in allCases {
             let status: String
@@ -113,7 +121,8 @@ public struct StudyRunner {
         let complete = outcome.notStarted.isEmpty && options.shard == nil && !options.extractOnly
         if !complete {
             return StudyOutcome(cohorts: cohorts, batch: outcome, endpoints: [], complete: false,
-                                warnings: warnings, files: files)
+                                warnings: warnings, extractionWarnings: extractionWarnings,
+                                files: files)
         }
         let features = featureTable(cohorts: cohorts, results: outcome.results)
         try write(features, "features.csv", &files)
@@ -143,10 +152,12 @@ public struct StudyRunner {
         }
 
         let studyOutcome = StudyOutcome(cohorts: cohorts, batch: outcome, endpoints: endpoints,
-                                        complete: true, warnings: warnings, files: files)
+                                        complete: true, warnings: warnings,
+                                        extractionWarnings: extractionWarnings, files: files)
         try writeSummary(studyOutcome, seconds: Date().timeIntervalSince(started), &files)
         return StudyOutcome(cohorts: cohorts, batch: outcome, endpoints: endpoints,
-                            complete: true, warnings: warnings, files: files)
+                            complete: true, warnings: warnings,
+                            extractionWarnings: extractionWarnings, files: files)
     }
 
     // MARK: - One endpoint
@@ -279,9 +290,9 @@ public struct StudyRunner {
                 let smaller = min(validation.nHigh, validation.nLow)
                 if smaller > 0 && smaller < study.cutoff.minGroupSize {
                     result.warnings.append(
-                        "\(endpoint.name), \(cohort.name): the log-rank p (\(formatNumber(validation.logRankP))) "
-                        + "rests on a risk group of \(smaller) patient(s), fewer than the cutoff rule's "
-                        + "minimum group size (\(study.cutoff.minGroupSize)); do not read it as evidence")
+                        smallGroupWarning(endpoint: endpoint.name, cohort: cohort.name,
+                                          logRankP: validation.logRankP, smallerGroup: smaller,
+                                          minimumGroupSize: study.cutoff.minGroupSize))
                 }
                 validationTable.rows.append([
                     cohort.name, cohort.role.rawValue, "\(validation.n)", "\(validation.events)",
@@ -580,4 +591,13 @@ public struct StudyRunner {
             warnings: outcome.warnings)
         try writeJSON(summary, "summary.json", &files)
     }
+}
+
+/// The warning for a validation log-rank test resting on a risk group smaller than the cutoff
+/// rule allows on the training cohort; the p-value printed as in the report (`formatP`).
+func smallGroupWarning(endpoint: String, cohort: String, logRankP: Double, smallerGroup: Int,
+                       minimumGroupSize: Int) -> String {
+    "\(endpoint), \(cohort): the log-rank p-value (\(formatP(logRankP))) rests on a "
+        + "risk group of \(smallerGroup) patient(s), fewer than the cutoff rule's minimum "
+        + "group size (\(minimumGroupSize)); do not read it as evidence"
 }
