@@ -1,5 +1,4 @@
 import Foundation
-import PetradCore
 
 /// What discretisation left of one ROI: how many distinct grey levels its voxels have and the
 /// intensity range they came from (after resampling and re-segmentation, as the feature classes
@@ -60,6 +59,10 @@ public struct GreyLevelSummary: Sendable, Equatable {
     public func singleLevelWarning(caseID: String, settings: ExtractionSettings) -> String? {
         guard count == 1, let width = suggestedBinWidth else { return nil }
         func short(_ x: Double) -> String { String(format: "%.4g", x) }
+        // As a parameter file writes it: 25, 0.25.
+        func plain(_ x: Double) -> String {
+            x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
+        }
         let range = "\(short(minimum)) to \(short(maximum))"
         let setting: String
         let advice: String
@@ -67,9 +70,9 @@ public struct GreyLevelSummary: Sendable, Equatable {
             setting = "binCount \(binCount)"
             advice = "set binCount to 32 or more"
         } else {
-            setting = "binWidth \(formatNumber(settings.binWidth))"
+            setting = "binWidth \(plain(settings.binWidth))"
                 + (settings.binWidth == ExtractionSettings().binWidth ? " (the default)" : "")
-            advice = "try binWidth \(formatNumber(width)) "
+            advice = "try binWidth \(plain(width)) "
                 + "(about \(Int(((maximum - minimum) / width).rounded())) bins here)"
         }
         return "case \(caseID): \(setting) leaves the ROI (intensities \(range)) with 1 grey "
