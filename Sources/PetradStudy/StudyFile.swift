@@ -136,6 +136,8 @@ public struct StudyFile: Sendable, Equatable {
     public var imagingCovariates: [ImagingCovariateSpec] = []
     /// A PyRadiomics parameter file, or nil when `inlineParameters` is given.
     public var parameterFile: String?
+    /// Where `parameterFile` is written in the study file, for the error when it cannot be read.
+    public var parameterFilePosition: TextPosition?
     /// The text of an inline parameter mapping, re-emitted as YAML (cache key, report).
     public var inlineParameters: String?
     /// The inline parameter mapping as read, so that its errors name the study file's lines.
@@ -214,6 +216,7 @@ extension StudyFile {
         switch params {
         case .scalar:
             parameterFile = try params.string(file: path, key: "extraction.params")
+            parameterFilePosition = params.position
         case .mapping:
             inlineParameters = YAMLEmitter.emit(params)
             inlineParameterNode = params

@@ -58,6 +58,14 @@ final class StudyFilePositionTests: XCTestCase {
         XCTAssertEqual(e?.position, TextPosition(line: 8, column: 32))
     }
 
+    /// A parameter file that cannot be read is pointed at where the study file names it.
+    func testUnreadableParameterFileNamesTheStudyFilesLine() {
+        let text = minimalStudyText(params: "params/missing.yaml")
+        let e = error(text)
+        XCTAssertEqual(e?.field, "extraction.params")
+        XCTAssertEqual(e?.position, TextPosition(line: 8, column: 11))
+    }
+
     /// Two cohorts with one name: the second name is pointed at.
     func testDuplicateCohortNameNamesTheSecondName() {
         let text = minimal.replacingOccurrences(
