@@ -30,9 +30,6 @@ public struct StudyOutcome: Sendable {
     /// False when extraction stopped early (limit, cancellation, shard, extract-only).
     public var complete: Bool
     public var warnings: [String]
-    /// The warnings of the extraction of single cases (also in `warnings`), already printed
-    /// on standard error as the extraction finished.
-    public var extractionWarnings: [String] = []
     /// The files written, relative to the output folder.
     public var files: [String]
 }
@@ -102,7 +99,7 @@ public struct StudyRunner {
         }
         // Warnings of single cases (e.g. one grey level), once per case in study order, also
         // for cases read from the cache.
-        let extractionWarnings = allCases.flatMap { outcome.results[$0.id]?.warnings ?? [] }
+        let extractionWarnings = caseWarnings(allCases, outcome)
         for warning in extractionWarnings { printError("warning: \(warning)") }
         warnings += extractionWarnings
         var log = CSVTable(header: ["PatientID", "Cohort", "Status", "Seconds"])
@@ -121,8 +118,7 @@ public struct StudyRunner {
         let complete = outcome.notStarted.isEmpty && options.shard == nil && !options.extractOnly
         if !complete {
             return StudyOutcome(cohorts: cohorts, batch: outcome, endpoints: [], complete: false,
-                                warnings: warnings, extractionWarnings: extractionWarnings,
-                                files: files)
+                                warnings: warnings, files: files)
         }
         let features = featureTable(cohorts: cohorts, results: outcome.results)
         try write(features, "features.csv", &files)
@@ -152,12 +148,10 @@ public struct StudyRunner {
         }
 
         let studyOutcome = StudyOutcome(cohorts: cohorts, batch: outcome, endpoints: endpoints,
-                                        complete: true, warnings: warnings,
-                                        extractionWarnings: extractionWarnings, files: files)
+                                        complete: true, warnings: warnings, files: files)
         try writeSummary(studyOutcome, seconds: Date().timeIntervalSince(started), &files)
         return StudyOutcome(cohorts: cohorts, batch: outcome, endpoints: endpoints,
-                            complete: true, warnings: warnings,
-                            extractionWarnings: extractionWarnings, files: files)
+                            complete: true, warnings: warnings, files: files)
     }
 
     // MARK: - One endpoint
@@ -600,4 +594,18 @@ func smallGroupWarning(endpoint: String, cohort: String, logRankP: Double, small
     "\(endpoint), \(cohort): the log-rank p-value (\(formatP(logRankP))) rests on a "
         + "risk group of \(smallerGroup) patient(s), fewer than the cutoff rule's minimum "
         + "group size (\(minimumGroupSize)); do not read it as evidence"
+}
+
+/// The extraction warnings of single cases (e.g. one grey level), in the order of `cases`,
+/// from the batch's entries (computed now or read from the cache).
+func caseWarnings(_ cases: [StudyCase], _ batch: BatchOutcome) -> [String] {
+    cases.flatMap { batch.results[$0.id]?.warnings ?? [] }
+}
+
+extension StudyOutcome {
+    /// The extraction warnings of single cases, in study order. They are also in `warnings`,
+    /// and were printed on standard error as the extraction finished.
+    public var extractionWarnings: [String] {
+        caseWarnings(cohorts.flatMap(\.cases), batch)
+    }
 }
