@@ -232,7 +232,8 @@ extension YAMLNode {
         case let .scalar(text, _, _): return text
         case .null: return "null"
         case let .sequence(items, _): return "[" + items.map(\.shortDescription).joined(separator: ", ") + "]"
-        case let .mapping(pairs, _, _): return "{" + pairs.map { $0.key }.joined(separator: ", ") + "}"
+        case let .mapping(pairs, _, _):
+            return "{" + pairs.map { $0.key }.joined(separator: ", ") + "}"
         }
     }
 

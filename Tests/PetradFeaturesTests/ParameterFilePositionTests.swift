@@ -27,8 +27,8 @@ final class ParameterFilePositionTests: XCTestCase {
     func testUnknownSettingNamesTheKeysPlace() {
         let e = error("setting:\n  binWidth: 0.25\n  binWidht: 25\n")
         XCTAssertEqual(e?.position, TextPosition(line: 3, column: 3))
-        XCTAssertTrue(e?.description.hasPrefix("params.yaml:3:3: field 'setting.binWidht'") ?? false,
-                      String(describing: e))
+        let text = e?.description ?? ""
+        XCTAssertTrue(text.hasPrefix("params.yaml:3:3: field 'setting.binWidht'"), text)
     }
 
     func testUnknownBlockNamesTheKeysPlace() {

@@ -152,7 +152,8 @@ final class BatchResumeTests: XCTestCase {
     /// every cached case; the key records the revision.
     func testBumpedDefinitionsRevisionMissesTheCache() throws {
         let cases = try makeCases(3)
-        let batch = BatchExtractor(cacheFolder: folder + "/cache", extraction: extraction(Counter()))
+        let batch = BatchExtractor(cacheFolder: folder + "/cache",
+                                   extraction: extraction(Counter()))
         let first = batch.run(cases)
         XCTAssertEqual(first.results["P1"]?.definitionsRevision, featureDefinitionsRevision)
         var bumped = BatchExtractor(cacheFolder: folder + "/cache",

@@ -241,7 +241,8 @@ extension ExtractionSettings {
                  "lbp3DIcosphereRadius", "lbp3DIcosphereSubdivision":
                 // Settings of filters and vector masks, which petrad does not have yet.
                 throw InputError(file: file, position: node.position(ofKey: key), field: field,
-                                 value: value.shortDescription, "belongs to image filters or segmentation objects, which are "
+                                 value: value.shortDescription,
+                                 "belongs to image filters or segmentation objects, which are "
                                  + "not supported yet; remove it")
             default:
                 throw InputError(file: file, position: node.position(ofKey: key), field: field,
