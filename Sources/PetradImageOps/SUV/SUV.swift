@@ -10,6 +10,10 @@ public enum SUVNormalisation: String, Sendable, CaseIterable {
     /// SUVlbm, James: M 1.10 W - 128 (W/H)^2, F 1.07 W - 148 (W/H)^2 (kg, cm); DICOM
     /// SUVType LBMJAMES128.
     case leanBodyMassJames = "lbm-james"
+    /// SUVlbm as calculate-suv (cornerstonejs) computes it: James with 120 in place of 128 for
+    /// men, M 1.10 W - 120 (W/H)^2, F 1.07 W - 148 (W/H)^2. Not the DICOM LBMJAMES128 rule;
+    /// only to reproduce that tool's SUVlbm.
+    case leanBodyMassJamesCalculateSUV = "lbm-james120"
     /// SUVlbm, Janmahasatian: M 9270 W / (6680 + 216 BMI), F 9270 W / (8780 + 244 BMI).
     case leanBodyMassJanmahasatian = "lbm-janmahasatian"
     /// SUVibw: M 48.0 + 1.06 (H - 152), F 45.5 + 0.91 (H - 152) kg (H cm).
@@ -78,6 +82,9 @@ public enum SUV {
         "C-B1038": ("O-15", 122.24), "C-131A3": ("Ga-68", 4062.6), "C-159A2": ("Rb-82", 75.45),
     ]
 
+    /// SOP class UID of Enhanced PET Image Storage (PS3.4 B.5).
+    public static let enhancedPETStorage = "1.2.840.10008.5.1.4.1.1.130"
+
     /// Series-level attributes that must be equal on every slice.
     static let seriesLevel = ["Units", "DecayCorrection", "PatientWeight", "PatientSize",
                               "PatientSex", "SeriesDate", "SeriesTime", "RadionuclideTotalDose",
@@ -134,6 +141,14 @@ public enum SUV {
             attributes[key].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
         }
         guard let units = value("Units")?.uppercased() else {
+            if first["SOPClassUID"] == enhancedPETStorage {
+                // Enhanced PET codes units in RealWorldValueMapping / RescaleType and decay
+                // as DecayCorrected (0018,9758) + DecayCorrectionDateTime (0018,9701).
+                throw InputError(file: file, field: "SOPClassUID", value: enhancedPETStorage,
+                                 "Enhanced PET Image Storage has no Units (0054,1001); SUV from "
+                                     + "its DecayCorrectionDateTime is not implemented (its "
+                                     + "frames are read: convert with --suv none for Bq/ml)")
+            }
             throw InputError(file: file, field: "Units (0054,1001)", value: "absent",
                              "is needed to know what the stored values are")
         }
@@ -235,6 +250,8 @@ public enum SUV {
             case .bodyWeight: scale = 1
             case .bodySurfaceArea: scale = try body.bodySurfaceArea() / w
             case .leanBodyMassJames: scale = try body.leanBodyMassJames() / w
+            case .leanBodyMassJamesCalculateSUV:
+                scale = try body.leanBodyMassJames(maleCoefficient: 120) / w
             case .leanBodyMassJanmahasatian: scale = try body.leanBodyMassJanmahasatian() / w
             case .idealBodyWeight: scale = try body.idealBodyWeight() / w
             }
@@ -503,10 +520,11 @@ public struct BodySize: Sendable {
         }
     }
 
-    /// Lean body mass (g), James: M 1.10 W - 128 (W/H)^2, F 1.07 W - 148 (W/H)^2.
-    public func leanBodyMassJames() throws -> Double {
+    /// Lean body mass (g), James: M 1.10 W - 128 (W/H)^2, F 1.07 W - 148 (W/H)^2 (DICOM
+    /// LBMJAMES128). `maleCoefficient` 120 gives calculate-suv's variant.
+    public func leanBodyMassJames(maleCoefficient: Double = 128) throws -> Double {
         let w = try weight(), h = try heightCm()
-        return try bySex(1.10 * w - 128 * (w / h) * (w / h),
+        return try bySex(1.10 * w - maleCoefficient * (w / h) * (w / h),
                          1.07 * w - 148 * (w / h) * (w / h)) * 1000
     }
 
