@@ -12,9 +12,9 @@ enum ConvertCommand: Command {
         usage: petrad convert <DICOM_DIR> --out <image.nii.gz>
                               [--roi <NAME> --mask-out <mask.nii.gz>]
                               [--series <UID>] [--rtstruct <file>] [--suv bw|bsa|lbm-james|
-                              lbm-james120|lbm-janmahasatian|ibw|none] [--reference-time earliest-acquisition|
-                              per-frame] [--dose-unit auto|Bq|MBq] [--allow-gaps]
-                              [--sidecar <file.json>]
+                              lbm-james120|lbm-janmahasatian|ibw|none]
+                              [--reference-time earliest-acquisition|per-frame]
+                              [--dose-unit auto|Bq|MBq] [--allow-gaps] [--sidecar <file.json>]
 
           --out             NIfTI image (float32), SUV unless --suv none (then Bq/mL as stored)
           --roi, --mask-out rasterise this RTSTRUCT ROI (even-odd, voxel centres) to a mask

@@ -23,6 +23,22 @@ final class DICOMRTStructTests: XCTestCase {
         XCTAssertEqual(result.mask[2, 2, 0], 1)
     }
 
+    /// A square whose corners are voxel centres 2 and 17 (20x20 grid): 16 x 16 centres lie
+    /// inside or on it. The half-open rule keeps the centres on the edges where the square
+    /// starts (column 2, row 2) and leaves out those where it ends (column 17, row 17):
+    /// 15 x 15 = 225. For comparison, skimage.draw.polygon (0.26) keeps every centre on the
+    /// contour (256) and matplotlib's Path.contains_points gives 240.
+    func testCentresOnTheContourHalfOpen() {
+        let geometry = Geometry(size: SIMD3(20, 20, 1))
+        let roi = RTStructure.ROI(number: 1, name: "square", contours: [square(2, 17)])
+        let mask = ContourRasterizer.rasterize(roi, onto: geometry).mask
+        XCTAssertEqual(mask.voxels.reduce(0) { $0 + Int($1) }, 225)
+        XCTAssertEqual(mask[2, 2, 0], 1)
+        XCTAssertEqual(mask[16, 16, 0], 1)
+        XCTAssertEqual(mask[17, 10, 0], 0)
+        XCTAssertEqual(mask[10, 17, 0], 0)
+    }
+
     /// A one-voxel contour on a grid with row spacing 3.0 and column spacing 1.5
     /// (PixelSpacing "3.0\1.5"), axial and with flipped row and column directions: the voxel
     /// lands at column 3, row 5 in both (DICOM PS3.3 C.7.6.2.1.1 position formula).
