@@ -14,10 +14,14 @@ frames are written in reverse slice order, so the reader must sort them by posit
 DRO_1_0 tests per-frame RescaleSlope (4.0 and 3.0); DRO_3_4 tests per-frame acquisition times
 (DecayCorrection NONE).
 
-enhanced_pet_sopclass_130.dcm is the DRO_3_4 file relabelled as Enhanced PET Image Storage
-(1.2.840.10008.5.1.4.1.1.130) without Units, as that IOD has none: not a complete Enhanced PET
-object (its decay attributes are not added), only for the test that such a file's frames are
-read and its SUV conversion is refused with an error naming the SOP class.
+enhanced_pet130_dro_<id>.dcm (DRO_0_0, DRO_3_4) recode the same crops as Enhanced PET Image
+Storage (1.2.840.10008.5.1.4.1.1.130): no Unassigned...ConvertedAttributes sequences; Units and
+DecayCorrection replaced by RescaleType BQML (Pixel Value Transformation) and DecayCorrected
+(0018,9758) with, for YES, DecayCorrectionDateTime (0018,9701) = the classic series' decay
+reference (DRO_0_0: SeriesDateTime, not later than its acquisition); the
+RadiopharmaceuticalInformationSequence at the top level; acquisition time and duration per
+frame in FrameContentSequence only. Only the attributes petrad's SUV conversion reads are
+recoded: not a complete Enhanced PET object.
 
 Usage: python make_enhanced_pet_fixture.py EXTRACTED_DRO_DIR OUTPUT_DIR
 (EXTRACTED_DRO_DIR from shared/data/pet/suv-dro/extract.sh). Needs pydicom 3, highdicom 0.28."""
@@ -32,7 +36,8 @@ from pydicom.uid import ExplicitVRLittleEndian
 root, out_dir = sys.argv[1:3]
 ROWS, COLUMNS = slice(120, 128), slice(88, 100)
 
-for dro in ['1_0', '3_4']:
+for dro in ['0_0', '1_0', '3_4']:
+    uid = f'1.2.826.0.1.3680043.8.498.77.{int(dro.replace("_", "")) + 100}'
     datasets = []
     for path in sorted(glob.glob(f'{root}/DRO_{dro}/PT/*.dcm')):
         ds = pydicom.dcmread(path)
@@ -48,21 +53,46 @@ for dro in ['1_0', '3_4']:
     datasets.reverse()
     enhanced = LegacyConvertedEnhancedPETImage(
         datasets,
-        series_instance_uid=f'1.2.826.0.1.3680043.8.498.77.{dro.replace("_", "")}.1',
+        series_instance_uid=f'{uid}.1',
         series_number=1,
-        sop_instance_uid=f'1.2.826.0.1.3680043.8.498.77.{dro.replace("_", "")}.2',
+        sop_instance_uid=f'{uid}.2',
         instance_number=1,
         transfer_syntax_uid=ExplicitVRLittleEndian)
     out = f'{out_dir}/enhanced_pet_dro_{dro}.dcm'
     enhanced.save_as(out, enforce_file_format=True)
     print(out, enhanced.NumberOfFrames, enhanced.Rows, enhanced.Columns)
 
-enhanced = pydicom.dcmread(f'{out_dir}/enhanced_pet_dro_3_4.dcm')
 ENHANCED_PET = '1.2.840.10008.5.1.4.1.1.130'
-enhanced.SOPClassUID = ENHANCED_PET
-enhanced.file_meta.MediaStorageSOPClassUID = ENHANCED_PET
-del enhanced.SharedFunctionalGroupsSequence[0].UnassignedSharedConvertedAttributesSequence[0].Units
-enhanced.SeriesInstanceUID = '1.2.826.0.1.3680043.8.498.77.130.1'
-enhanced.SOPInstanceUID = '1.2.826.0.1.3680043.8.498.77.130.2'
-enhanced.file_meta.MediaStorageSOPInstanceUID = enhanced.SOPInstanceUID
-enhanced.save_as(f'{out_dir}/enhanced_pet_sopclass_130.dcm', enforce_file_format=True)
+for dro in ['0_0', '3_4']:
+    uid = f'1.2.826.0.1.3680043.8.498.77.130.{int(dro.replace("_", "")) + 100}'
+    enhanced = pydicom.dcmread(f'{out_dir}/enhanced_pet_dro_{dro}.dcm')
+    shared = enhanced.SharedFunctionalGroupsSequence[0]
+    unassigned = shared.UnassignedSharedConvertedAttributesSequence[0]
+    assert unassigned.Units == 'BQML'
+    decay = unassigned.DecayCorrection
+    enhanced.RadiopharmaceuticalInformationSequence = \
+        unassigned.RadiopharmaceuticalInformationSequence
+    del shared.UnassignedSharedConvertedAttributesSequence
+    for item in enhanced.PerFrameFunctionalGroupsSequence:
+        del item.UnassignedPerFrameConvertedAttributesSequence
+        if 'PixelValueTransformationSequence' in item:
+            item.PixelValueTransformationSequence[0].RescaleType = 'BQML'
+    if 'PixelValueTransformationSequence' in shared:
+        shared.PixelValueTransformationSequence[0].RescaleType = 'BQML'
+    if decay == 'START':
+        assert float(enhanced.SeriesTime) <= min(
+            float(item.FrameContentSequence[0].FrameAcquisitionDateTime[8:])
+            for item in enhanced.PerFrameFunctionalGroupsSequence)
+        enhanced.DecayCorrected = 'YES'
+        enhanced.DecayCorrectionDateTime = enhanced.SeriesDate + enhanced.SeriesTime
+    else:
+        assert decay == 'NONE'
+        enhanced.DecayCorrected = 'NO'
+    enhanced.SOPClassUID = ENHANCED_PET
+    enhanced.file_meta.MediaStorageSOPClassUID = ENHANCED_PET
+    enhanced.SeriesInstanceUID = f'{uid}.1'
+    enhanced.SOPInstanceUID = f'{uid}.2'
+    enhanced.file_meta.MediaStorageSOPInstanceUID = enhanced.SOPInstanceUID
+    out = f'{out_dir}/enhanced_pet130_dro_{dro}.dcm'
+    enhanced.save_as(out, enforce_file_format=True)
+    print(out, decay, enhanced.DecayCorrected)

@@ -7,6 +7,9 @@ extension DICOMTag {
     public static let frameAcquisitionDuration: UInt32 = 0x0018_9220
     public static let unassignedSharedConvertedAttributesSequence: UInt32 = 0x0020_9170
     public static let unassignedPerFrameConvertedAttributesSequence: UInt32 = 0x0020_9171
+    public static let rescaleType: UInt32 = 0x0028_1054
+    public static let decayCorrected: UInt32 = 0x0018_9758
+    public static let decayCorrectionDateTime: UInt32 = 0x0018_9701
 }
 
 /// One slice ready for series assembly: where it lies, its plane geometry and stored values.
@@ -29,10 +32,17 @@ struct DecodedSlice {
 /// UnassignedPerFrameConvertedAttributesSequence, then its FrameContentSequence
 /// (FrameAcquisitionDateTime as AcquisitionDate/AcquisitionTime, FrameAcquisitionDuration
 /// as ActualFrameDuration, both in ms), then the shared
-/// UnassignedSharedConvertedAttributesSequence, then the top level. A true Enhanced PET
-/// file has no Units and codes decay correction as DecayCorrected / DecayCorrectionDateTime,
-/// which the SUV conversion does not read: its frames assemble, but SUV is refused.
+/// UnassignedSharedConvertedAttributesSequence, then the top level. Enhanced PET has no
+/// Units or DecayCorrection; for it the frame also gets RescaleType (from its Pixel Value
+/// Transformation), DecayCorrected and DecayCorrectionDateTime, which SUV conversion reads in
+/// their place.
 enum DICOMMultiFrame {
+    /// Enhanced PET attributes read besides `DICOMSeriesReader.suvAttributes`.
+    static let enhancedPETAttributes: [(keyword: String, path: [UInt32])] = [
+        ("DecayCorrected", [DICOMTag.decayCorrected]),
+        ("DecayCorrectionDateTime", [DICOMTag.decayCorrectionDateTime]),
+    ]
+
     static func slices(of file: DICOMFile, path: String,
                        pixels: (columns: Int, rows: Int, frames: Int, values: [Double]))
         throws -> [DecodedSlice] {
@@ -98,6 +108,10 @@ enum DICOMMultiFrame {
             let point = SIMD3(position[0], position[1], position[2])
             var attributes = suvAttributes(of: file, frame: item)
             attributes["SOPClassUID"] = sopClass
+            if let type = file.string(path: [perFrame, item, transform, 0, DICOMTag.rescaleType])
+                ?? file.string(path: [shared, 0, transform, 0, DICOMTag.rescaleType]) {
+                attributes["RescaleType"] = type
+            }
             out.append(DecodedSlice(
                 slice: DICOMSlice(path: path, sopInstanceUID: sopInstance, position: point,
                                   normalPosition: dot(point, cross(row, column)),
@@ -131,7 +145,7 @@ enum DICOMMultiFrame {
             fromContent["ActualFrameDuration"] = duration
         }
         var out: [String: String] = [:]
-        for (keyword, path) in DICOMSeriesReader.suvAttributes {
+        for (keyword, path) in DICOMSeriesReader.suvAttributes + enhancedPETAttributes {
             if let value = file.string(path: perFrame + path) ?? fromContent[keyword]
                 ?? file.string(path: shared + path) ?? file.string(path: path) {
                 out[keyword] = value

@@ -117,8 +117,13 @@ public enum SUV {
     /// the source in errors.
     public static func factors(slices: [[String: String]], file: String = "",
                                options: SUVOptions = SUVOptions()) throws -> SUVConversion {
-        guard let first = slices.first else {
+        guard var first = slices.first else {
             throw InputError(file: file, "no slice to convert to SUV")
+        }
+        var slices = slices
+        if first["Units"] == nil, first["SOPClassUID"] == enhancedPETStorage {
+            slices = try classicKeywords(enhancedPET: slices, file: file)
+            first = slices[0]
         }
         for key in seriesLevel {
             let values = Set(slices.map { $0[key] ?? "" })
@@ -141,14 +146,6 @@ public enum SUV {
             attributes[key].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
         }
         guard let units = value("Units")?.uppercased() else {
-            if first["SOPClassUID"] == enhancedPETStorage {
-                // Enhanced PET codes units in RealWorldValueMapping / RescaleType and decay
-                // as DecayCorrected (0018,9758) + DecayCorrectionDateTime (0018,9701).
-                throw InputError(file: file, field: "SOPClassUID", value: enhancedPETStorage,
-                                 "Enhanced PET Image Storage has no Units (0054,1001); SUV from "
-                                     + "its DecayCorrectionDateTime is not implemented (its "
-                                     + "frames are read: convert with --suv none for Bq/ml)")
-            }
             throw InputError(file: file, field: "Units (0054,1001)", value: "absent",
                              "is needed to know what the stored values are")
         }
@@ -327,6 +324,23 @@ public enum SUV {
         }
         switch decayCorrection {
         case "START":
+            if let text = value("DecayCorrectionDateTime") {
+                // Enhanced PET: the time the values are decay-corrected to is given.
+                guard let time = DICOMDateTime(dateTime: text) else {
+                    throw InputError(file: file, field: "DecayCorrectionDateTime (0018,9701)",
+                                     value: text, "could not be read as a DICOM date-time")
+                }
+                let decayTime = time.seconds - injection.seconds
+                guard decayTime >= 0 else {
+                    throw InputError(file: file, field: "RadiopharmaceuticalStartDateTime",
+                                     value: "\(injection)", "is after DecayCorrectionDateTime "
+                                         + "\(time); decay time cannot be negative")
+                }
+                return (Array(repeating: weightG / (dose * pow(2, -decayTime / halfLife)),
+                              count: slices.count),
+                        "DecayCorrection START, reference time DecayCorrectionDateTime "
+                            + "\(time) (Enhanced PET, DecayCorrected YES)", time)
+            }
             let scan = try scanReferenceTime(slices: slices, file: file)
             if let time = scan.time {
                 let decayTime = time.seconds - injection.seconds
