@@ -7,8 +7,9 @@ extension SUV {
     /// DecayCorrected (0018,9758): YES with DecayCorrectionDateTime (0018,9701), the time
     /// the activity is decay-corrected to, or NO. Recoded here into the classic keywords:
     /// Units BQML; DecayCorrection START with that reference time, or NONE (per frame, from
-    /// FrameAcquisitionDateTime and FrameAcquisitionDuration). The same rule as MIRP's for
-    /// Enhanced PET.
+    /// FrameAcquisitionDateTime and FrameAcquisitionDuration). MIRP reads Enhanced PET the
+    /// same way, except that for NO it takes FrameReferenceDateTime (0018,9151) when present;
+    /// petrad always averages the decay over the frame from its start and duration.
     ///
     /// Not yet: units given only by a Real World Value Mapping, and RescaleType other than
     /// BQML (counts, or values already in SUV), are refused.
