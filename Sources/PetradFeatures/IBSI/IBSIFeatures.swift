@@ -98,6 +98,9 @@ public enum IBSIFeatures {
     ///     image size; 0 outside the intensity mask), IBSI numbering (1 = first bin from the
     ///     discretisation origin); `ng` is the number of bins N_g used in normalised inverse
     ///     difference (moment).
+    /// - Throws: `InputError` when a grid differs from the image's, when the intensity mask or
+    ///   the discretised ROI is empty, or when a voxel with a grey level lies outside the
+    ///   morphological mask.
     public static func compute(image: ImageVolume, intensityMask: Volume<UInt8>,
                                morphologicalMask: Volume<UInt8>, discretised: DiscretisedROI,
                                settings: IBSIFeatureSettings = IBSIFeatureSettings()) throws
@@ -128,7 +131,8 @@ public enum IBSIFeatures {
         if settings.families.contains(.glcm) || settings.families.contains(.glrlm)
             || settings.families.contains(.glszm) || settings.families.contains(.gldzm)
             || settings.families.contains(.ngtdm) || settings.families.contains(.ngldm) {
-            out += IBSITexture.features(discretised, settings: settings)
+            out += IBSITexture.features(discretised, morphologicalMask: morphologicalMask.voxels,
+                                        settings: settings)
         }
         return out
     }
@@ -149,6 +153,23 @@ public enum IBSIFeatures {
         if discretised.size != size {
             throw InputError(file: "", field: "discretised", value: "\(discretised.size)",
                              "The discretised ROI must be on the image grid (\(size)).")
+        }
+        // Every family but morphology reads the intensity mask: nothing to compute without it.
+        if !discretised.levels.contains(where: { $0 > 0 })
+            || !intensityMask.voxels.contains(where: { $0 != 0 }) {
+            throw InputError(file: "", field: "intensityMask", value: "0 voxels",
+                             "The ROI intensity mask is empty (no voxel left after "
+                             + "re-segmentation?); IBSI features need at least one voxel.")
+        }
+        // IBSI 1: re-segmentation only removes voxels, so the intensity mask (the voxels with
+        // a grey level) lies within the morphological mask; the GLDZM relies on it.
+        if let k = discretised.levels.indices.first(where: {
+            discretised.levels[$0] > 0 && morphologicalMask.voxels[$0] == 0
+        }) {
+            let x = k % size.x, y = (k / size.x) % size.y, z = k / (size.x * size.y)
+            throw InputError(file: "", field: "morphologicalMask", value: "0 at (\(x), \(y), \(z))",
+                             "Voxel (\(x), \(y), \(z)) has a grey level but lies outside the "
+                             + "morphological mask; the intensity mask must be a subset of it.")
         }
         if settings.distance < 1 {
             throw InputError(file: "", field: "distance", value: "\(settings.distance)",
