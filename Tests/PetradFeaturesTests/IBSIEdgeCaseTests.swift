@@ -13,7 +13,9 @@ final class IBSIEdgeCaseTests: XCTestCase {
     /// `size`, with intensities `intensities` and the morphological mask `morphology` (nil =
     /// the intensity mask).
     func features(size: SIMD3<Int>, levels: [Int32], intensities: [Double],
-                  morphology: [UInt8]? = nil, ng: Int) throws -> [String: IBSIFeatureValue] {
+                  morphology: [UInt8]? = nil, ng: Int,
+                  settings: IBSIFeatureSettings = IBSIFeatureSettings()) throws
+        -> [String: IBSIFeatureValue] {
         let geometry = Geometry(size: size)
         let image = ImageVolume(geometry: geometry, voxels: intensities)
         let intensity = Volume<UInt8>(geometry: geometry, voxels: levels.map { $0 > 0 ? 1 : 0 })
@@ -21,7 +23,7 @@ final class IBSIEdgeCaseTests: XCTestCase {
                                           voxels: morphology ?? intensity.voxels)
         let values = try IBSIFeatures.computeTagged(
             image: image, intensityMask: intensity, morphologicalMask: morphological,
-            discretised: DiscretisedROI(size: size, levels: levels, ng: ng))
+            discretised: DiscretisedROI(size: size, levels: levels, ng: ng), settings: settings)
         return Dictionary(values.map { ($0.tag, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -294,5 +296,29 @@ final class IBSIEdgeCaseTests: XCTestCase {
         XCTAssertEqual(IBSIMorphology.ellipsoidArea(2, 1.5, 1), 28.90605696830417,
                        accuracy: 1e-9 * 28.9)
         XCTAssertTrue(IBSIMorphology.ellipsoidArea(2, 1.5, 0).isNaN)
+    }
+
+    // MARK: Moran's I cost guard
+
+    /// 27 voxels with a voxel limit of 10: Moran's I and Geary's C are NaN, the reason naming
+    /// the count and the limit; without a limit they are computed (finite).
+    func testAutocorrelationAboveTheVoxelLimitIsNaNWithTheReason() throws {
+        let levels = [Int32](repeating: 1, count: 27)
+        let intensities = (0..<27).map { Double(($0 * 7) % 5) }
+        var settings = IBSIFeatureSettings(families: [.morphology])
+        settings.autocorrelationVoxelLimit = 10
+        let limited = try features(size: SIMD3(3, 3, 3), levels: levels,
+                                   intensities: intensities, ng: 1, settings: settings)
+        for tag in ["morph_moran_i", "morph_geary_c"] {
+            let value = try XCTUnwrap(limited[tag])
+            XCTAssertTrue(value.value.isNaN, tag)
+            XCTAssertTrue(value.reason?.contains("27 intensity-mask voxels") == true, tag)
+            XCTAssertTrue(value.reason?.contains("limit of 10") == true, tag)
+        }
+        settings.autocorrelationVoxelLimit = nil
+        let full = try features(size: SIMD3(3, 3, 3), levels: levels, intensities: intensities,
+                                ng: 1, settings: settings)
+        XCTAssertTrue(try value(full, "morph_moran_i").isFinite)
+        XCTAssertTrue(try value(full, "morph_geary_c").isFinite)
     }
 }
