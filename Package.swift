@@ -41,10 +41,15 @@ let package = Package(
         .target(name: "PetradStudy",
                 dependencies: ["PetradFeatures", "PetradStats", "PetradReport"]),
         .executableTarget(name: "petrad", dependencies: ["PetradStudy"]),
+        // Test helpers shared by the test targets (reference files that skip when absent).
+        .target(name: "PetradTestSupport", dependencies: ["PetradCore"],
+                path: "Tests/PetradTestSupport"),
         .testTarget(name: "PetradCoreTests", dependencies: ["PetradCore"]),
-        .testTarget(name: "PetradImageTests", dependencies: ["PetradImageOps"]),
-        .testTarget(name: "PetradFeaturesTests", dependencies: ["PetradFeatures"]),
-        .testTarget(name: "PetradStatsTests", dependencies: ["PetradStats"]),
+        .testTarget(name: "PetradImageTests",
+                    dependencies: ["PetradImageOps", "PetradTestSupport"]),
+        .testTarget(name: "PetradFeaturesTests",
+                    dependencies: ["PetradFeatures", "PetradTestSupport"]),
+        .testTarget(name: "PetradStatsTests", dependencies: ["PetradStats", "PetradTestSupport"]),
         .testTarget(name: "PetradStudyTests", dependencies: ["PetradStudy"]),
         .testTarget(name: "PetradReportTests", dependencies: ["PetradReport"]),
         // Runs the built `petrad` executable (batch failures, exit codes, Ctrl-C).

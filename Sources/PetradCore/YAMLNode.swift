@@ -2,29 +2,49 @@ import CYaml
 import Foundation
 
 /// A YAML document as a tree, parsed by libyaml. Scalars stay text: the reader of each setting
-/// converts them and reports the key, the line and the value when the type is wrong.
-public indirect enum YAMLNode: Equatable {
-    case scalar(String, line: Int, plain: Bool)
-    case sequence([YAMLNode], line: Int)
-    case mapping([(key: String, value: YAMLNode)], line: Int)
-    case null(line: Int)
+/// converts them and reports the key, the value and where it stands in the file when the type
+/// is wrong. Every node keeps libyaml's start mark (line and column, counted from 1), and a
+/// mapping keeps the mark of each key, so that an unknown key can be pointed at too.
+/// Equality compares content only, not positions.
+public indirect enum YAMLNode: Equatable, Sendable {
+    case scalar(String, at: TextPosition, plain: Bool)
+    case sequence([YAMLNode], at: TextPosition)
+    /// `keys[i]` is where the key of `pairs[i]` starts.
+    case mapping([(key: String, value: YAMLNode)], at: TextPosition, keys: [TextPosition])
+    case null(at: TextPosition)
 
     public static func == (a: YAMLNode, b: YAMLNode) -> Bool {
         switch (a, b) {
         case let (.scalar(x, _, _), .scalar(y, _, _)): return x == y
         case let (.sequence(x, _), .sequence(y, _)): return x == y
-        case let (.mapping(x, _), .mapping(y, _)):
+        case let (.mapping(x, _, _), .mapping(y, _, _)):
             return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         case (.null, .null): return true
         default: return false
         }
     }
 
-    public var line: Int {
+    /// Where the node starts: its first character, or for a block collection its first entry.
+    public var position: TextPosition {
         switch self {
-        case let .scalar(_, line, _), let .sequence(_, line), let .mapping(_, line), let .null(line):
-            return line
+        case let .scalar(_, at, _), let .sequence(_, at), let .mapping(_, at, _), let .null(at):
+            return at
         }
+    }
+
+    public var line: Int { position.line }
+
+    /// Where `key` stands in this mapping (nil for other nodes or an absent key).
+    public func position(ofKey key: String) -> TextPosition? {
+        guard case let .mapping(pairs, _, keys) = self,
+              let index = pairs.firstIndex(where: { $0.key == key }) else { return nil }
+        return keys[index]
+    }
+
+    /// The value of `key` in this mapping (nil for other nodes or an absent key).
+    public subscript(key: String) -> YAMLNode? {
+        guard case let .mapping(pairs, _, _) = self else { return nil }
+        return pairs.first { $0.key == key }?.value
     }
 
     /// Deepest nesting of lists and mappings accepted (parameter and study files use at most
@@ -58,20 +78,24 @@ public indirect enum YAMLNode: Equatable {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else {
                     let problem = parser.problem.map { String(cString: $0) } ?? "syntax error"
-                    throw InputError(file: source, field: "line \(parser.problem_mark.line + 1)",
+                    let mark = parser.problem_mark
+                    throw InputError(file: source,
+                                     position: TextPosition(line: Int(mark.line) + 1,
+                                                            column: Int(mark.column) + 1),
                                      "is not valid YAML: \(problem)")
                 }
                 defer { yaml_event_delete(&event) }
                 if try builder.consume(&event) { break }
             }
-            return builder.document ?? .null(line: 1)
+            return builder.document ?? .null(at: TextPosition(line: 1, column: 1))
         }
     }
 
     private struct Builder {
         enum Frame {
-            case sequence([YAMLNode], Int)
-            case mapping([(key: String, value: YAMLNode)], pendingKey: String?, Int)
+            case sequence([YAMLNode], TextPosition)
+            case mapping([(key: String, value: YAMLNode)], keys: [TextPosition],
+                         pendingKey: (String, TextPosition)?, TextPosition)
         }
         let source: String
         var stack: [Frame] = []
@@ -79,7 +103,8 @@ public indirect enum YAMLNode: Equatable {
 
         /// Returns true at the end of the stream.
         mutating func consume(_ event: inout yaml_event_t) throws -> Bool {
-            let line = Int(event.start_mark.line) + 1
+            let at = TextPosition(line: Int(event.start_mark.line) + 1,
+                                  column: Int(event.start_mark.column) + 1)
             switch event.type {
             case YAML_STREAM_END_EVENT:
                 return true
@@ -88,24 +113,25 @@ public indirect enum YAMLNode: Equatable {
                 let value = String(cString: scalar.value)
                 let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE
                 let isNull = plain && ["", "~", "null", "Null", "NULL"].contains(value)
-                try add(isNull ? .null(line: line) : .scalar(value, line: line, plain: plain))
+                try add(isNull ? .null(at: at) : .scalar(value, at: at, plain: plain))
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 guard stack.count < YAMLNode.maximumDepth else {
-                    throw InputError(file: source, field: "line \(line)",
+                    throw InputError(file: source, position: at,
                                      "nests lists and mappings more than "
                                      + "\(YAMLNode.maximumDepth) levels deep; petrad's files "
                                      + "need a few levels, so the file is damaged")
                 }
                 stack.append(event.type == YAML_SEQUENCE_START_EVENT
-                             ? .sequence([], line) : .mapping([], pendingKey: nil, line))
+                             ? .sequence([], at) : .mapping([], keys: [], pendingKey: nil, at))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 let frame = stack.removeLast()
                 switch frame {
-                case let .sequence(items, start): try add(.sequence(items, line: start))
-                case let .mapping(pairs, _, start): try add(.mapping(pairs, line: start))
+                case let .sequence(items, start): try add(.sequence(items, at: start))
+                case let .mapping(pairs, keys, _, start):
+                    try add(.mapping(pairs, at: start, keys: keys))
                 }
             case YAML_ALIAS_EVENT:
-                throw InputError(file: source, field: "line \(line)",
+                throw InputError(file: source, position: at,
                                  "uses a YAML alias, which petrad does not read; write the value out")
             default:
                 break
@@ -122,19 +148,22 @@ public indirect enum YAMLNode: Equatable {
             case .sequence(var items, let start):
                 items.append(node)
                 stack.append(.sequence(items, start))
-            case .mapping(var pairs, let key, let start):
-                if let key {
+            case .mapping(var pairs, var keys, let pending, let start):
+                if let pending {
+                    let (key, keyPosition) = pending
                     if pairs.contains(where: { $0.key == key }) {
-                        throw InputError(file: source, field: key, "appears twice in one mapping")
+                        throw InputError(file: source, position: keyPosition, field: key,
+                                         "appears twice in one mapping")
                     }
                     pairs.append((key, node))
-                    stack.append(.mapping(pairs, pendingKey: nil, start))
+                    keys.append(keyPosition)
+                    stack.append(.mapping(pairs, keys: keys, pendingKey: nil, start))
                 } else {
-                    guard case let .scalar(text, _, _) = node else {
-                        throw InputError(file: source, field: "line \(node.line)",
+                    guard case let .scalar(text, at, _) = node else {
+                        throw InputError(file: source, position: node.position,
                                          "a mapping key must be a plain value")
                     }
-                    stack.append(.mapping(pairs, pendingKey: text, start))
+                    stack.append(.mapping(pairs, keys: keys, pendingKey: (text, at), start))
                 }
             }
         }
@@ -150,7 +179,7 @@ extension YAMLNode {
     /// The pairs of a mapping, or an error naming the key whose value should have been one.
     public func mapping(file: String, key: String) throws -> [(key: String, value: YAMLNode)] {
         switch self {
-        case let .mapping(pairs, _): return pairs
+        case let .mapping(pairs, _, _): return pairs
         case .null: return []
         default: throw typeError(file: file, key: key, expected: "a mapping (key: value lines)")
         }
@@ -203,12 +232,18 @@ extension YAMLNode {
         case let .scalar(text, _, _): return text
         case .null: return "null"
         case let .sequence(items, _): return "[" + items.map(\.shortDescription).joined(separator: ", ") + "]"
-        case let .mapping(pairs, _): return "{" + pairs.map { $0.key }.joined(separator: ", ") + "}"
+        case let .mapping(pairs, _, _):
+            return "{" + pairs.map { $0.key }.joined(separator: ", ") + "}"
         }
     }
 
     public func typeError(file: String, key: String, expected: String) -> InputError {
-        InputError(file: file, field: "\(key) (line \(line))", value: shortDescription,
-                   "should be \(expected)")
+        error(file: file, key: key, "should be \(expected)")
+    }
+
+    /// An error about this value: the file, the node's line and column, the key path and the
+    /// value as written.
+    public func error(file: String, key: String, _ message: String) -> InputError {
+        InputError(file: file, position: position, field: key, value: shortDescription, message)
     }
 }

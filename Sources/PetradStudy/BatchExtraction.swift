@@ -1,15 +1,19 @@
 import Foundation
 import PetradCore
+import PetradFeatures
 
-/// The features of one case, names in output order (PyRadiomics' column order).
+/// The features of one case, names in output order (PyRadiomics' column order), and the
+/// warnings its extraction gave (each naming the case, the setting and its value).
 public struct FeatureValues: Sendable, Equatable {
     public var names: [String]
     public var values: [Double]
+    public var warnings: [String]
 
-    public init(names: [String], values: [Double]) {
+    public init(names: [String], values: [Double], warnings: [String] = []) {
         precondition(names.count == values.count, "\(names.count) names, \(values.count) values")
         self.names = names
         self.values = values
+        self.warnings = warnings
     }
 
     public func value(_ name: String) -> Double? {
@@ -18,7 +22,7 @@ public struct FeatureValues: Sendable, Equatable {
 }
 
 /// How a batch extracts one case. `fingerprint` is every setting that changes the result
-/// (parameter text, convention, petrad version); it goes into each case's cache key.
+/// (parameter text and convention); it goes into each case's cache key.
 public struct CaseExtraction: Sendable {
     public var fingerprint: String
     public var extract: @Sendable (StudyCase) throws -> FeatureValues
@@ -34,13 +38,17 @@ public struct CaseExtraction: Sendable {
 /// the case is done. It is reused only when `key` matches the key computed now.
 public struct CachedCase: Codable, Sendable, Equatable {
     public var caseID: String
-    /// SHA-256 over image bytes, mask bytes, label, settings fingerprint and petrad version.
+    /// SHA-256 over image bytes, mask bytes, label, settings fingerprint, feature-definitions
+    /// revision and petrad version (`BatchExtractor.key(for:)`).
     public var key: String
     public var names: [String]
     /// Values as text (`formatNumber`), so NaN and infinities survive JSON unchanged.
     public var values: [String]
+    /// The extraction's warnings, kept so that a rerun from the cache reports them again.
+    public var warnings: [String]
     public var seconds: Double
     public var petradVersion: String
+    public var definitionsRevision: Int
 
     public var features: FeatureValues {
         FeatureValues(names: names, values: values.map { text in
@@ -50,7 +58,7 @@ public struct CachedCase: Codable, Sendable, Equatable {
             case "-Inf": return -.infinity
             default: return Double(text) ?? .nan
             }
-        })
+        }, warnings: warnings)
     }
 }
 
@@ -119,6 +127,8 @@ public struct BatchExtractor: Sendable {
     public var cacheFolder: String
     public var extraction: CaseExtraction
     public var threads: Int
+    /// `featureDefinitionsRevision`; settable so that tests can show a bump misses the cache.
+    public var definitionsRevision = featureDefinitionsRevision
 
     public init(cacheFolder: String, extraction: CaseExtraction,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -127,8 +137,10 @@ public struct BatchExtractor: Sendable {
         self.threads = max(1, threads)
     }
 
-    /// The cache key of a case: SHA-256 of its image and mask bytes, its label, the settings
-    /// fingerprint and petrad's version.
+    /// The cache key of a case: SHA-256 of everything that decides its values: the image and
+    /// mask bytes (whole files, so any change to pixels or header counts), its label, the
+    /// settings fingerprint, the feature-definitions revision (code changes between releases)
+    /// and petrad's version.
     public func key(for item: StudyCase) throws -> String {
         var hasher = SHA256()
         for path in [item.imagePath, item.maskPath] {
@@ -140,6 +152,7 @@ public struct BatchExtractor: Sendable {
         }
         hasher.update("label:\(item.label.map(String.init) ?? "default")\n")
         hasher.update("settings:\(extraction.fingerprint)\n")
+        hasher.update("definitions:\(definitionsRevision)\n")
         hasher.update("petrad:\(petradVersion)\n")
         return hasher.finalizeHex()
     }
@@ -205,8 +218,10 @@ public struct BatchExtractor: Sendable {
                 let seconds = Date().timeIntervalSince(clock)
                 let entry = CachedCase(caseID: item.id, key: key, names: features.names,
                                        values: features.values.map(formatNumber),
+                                       warnings: features.warnings,
                                        seconds: (seconds * 1000).rounded() / 1000,
-                                       petradVersion: petradVersion)
+                                       petradVersion: petradVersion,
+                                       definitionsRevision: self.definitionsRevision)
                 try AtomicFile.write(try encoder.encode(entry), to: self.cachePath(for: item.id))
                 lock.lock()
                 results[item.id] = entry

@@ -136,8 +136,12 @@ public struct StudyFile: Sendable, Equatable {
     public var imagingCovariates: [ImagingCovariateSpec] = []
     /// A PyRadiomics parameter file, or nil when `inlineParameters` is given.
     public var parameterFile: String?
-    /// The text of an inline parameter mapping, re-emitted as YAML for the extractor.
+    /// Where `parameterFile` is written in the study file, for the error when it cannot be read.
+    public var parameterFilePosition: TextPosition?
+    /// The text of an inline parameter mapping, re-emitted as YAML (cache key, report).
     public var inlineParameters: String?
+    /// The inline parameter mapping as read, so that its errors name the study file's lines.
+    public var inlineParameterNode: YAMLNode?
     public var convention = "pyradiomics"
     public var signature = SignatureSpec()
     public var cutoff = CutoffSpec()
@@ -167,8 +171,7 @@ extension StudyFile {
     }
 
     public init(node root: YAMLNode, path: String) throws {
-        let reader = KeyReader(file: path, pairs: try root.mapping(file: path, key: "(document)"),
-                               context: "")
+        let reader = try KeyReader(file: path, node: root, key: "(document)", context: "")
         try reader.allow(["name", "description", "cohorts", "clinical", "endpoints",
                           "covariates", "imaging_covariates", "extraction", "signature",
                           "cutoff", "multivariate", "harmonisation", "threads"])
@@ -179,10 +182,12 @@ extension StudyFile {
             ?? ""
         threads = try reader.optional("threads")?.int(file: path, key: "threads")
 
-        cohorts = try reader.required("cohorts").sequence(file: path, key: "cohorts")
-            .enumerated().map { try Self.cohort($1, index: $0, file: path) }
+        let cohortsNode = try reader.required("cohorts")
+        let cohortNodes = try cohortsNode.sequence(file: path, key: "cohorts")
+        cohorts = try cohortNodes.enumerated().map { try Self.cohort($1, index: $0, file: path) }
         if cohorts.isEmpty {
-            throw InputError(file: path, field: "cohorts", "lists no cohort; give at least one")
+            throw cohortsNode.error(file: path, key: "cohorts",
+                                    "lists no cohort; give at least one")
         }
 
         let clinical = try reader.mapping("clinical")
@@ -191,10 +196,13 @@ extension StudyFile {
         clinicalIdColumn = try clinical.optional("id_column")?
             .string(file: path, key: "clinical.id_column") ?? "PatientID"
 
-        endpoints = try reader.required("endpoints").sequence(file: path, key: "endpoints")
-            .enumerated().map { try Self.endpoint($1, index: $0, file: path) }
+        let endpointsNode = try reader.required("endpoints")
+        let endpointNodes = try endpointsNode.sequence(file: path, key: "endpoints")
+        endpoints = try endpointNodes.enumerated().map {
+            try Self.endpoint($1, index: $0, file: path)
+        }
         if endpoints.isEmpty {
-            throw InputError(file: path, field: "endpoints", "lists no endpoint")
+            throw endpointsNode.error(file: path, key: "endpoints", "lists no endpoint")
         }
         covariates = try (reader.optional("covariates")?.sequence(file: path, key: "covariates")
             ?? []).enumerated().map { try Self.covariate($1, index: $0, file: path) }
@@ -208,17 +216,20 @@ extension StudyFile {
         switch params {
         case .scalar:
             parameterFile = try params.string(file: path, key: "extraction.params")
+            parameterFilePosition = params.position
         case .mapping:
             inlineParameters = YAMLEmitter.emit(params)
+            inlineParameterNode = params
         default:
             throw params.typeError(file: path, key: "extraction.params",
                                    expected: "a parameter file path or an inline mapping")
         }
-        convention = try extraction.optional("convention")?
-            .string(file: path, key: "extraction.convention") ?? "pyradiomics"
-        guard ["pyradiomics", "ibsi"].contains(convention) else {
-            throw InputError(file: path, field: "extraction.convention", value: convention,
-                             "should be pyradiomics or ibsi")
+        if let node = extraction.optional("convention") {
+            convention = try node.string(file: path, key: "extraction.convention")
+            guard ["pyradiomics", "ibsi"].contains(convention) else {
+                throw node.error(file: path, key: "extraction.convention",
+                                 "should be pyradiomics or ibsi")
+            }
         }
 
         if let node = reader.pairs.first(where: { $0.key == "signature" })?.value {
@@ -234,15 +245,14 @@ extension StudyFile {
                 .double(file: path, key: "multivariate.p_threshold") ?? 0.1
         }
         if let node = reader.optional("harmonisation"), !node.isNull {
-            let h = KeyReader(file: path, pairs: try node.mapping(file: path,
-                                                                 key: "harmonisation"),
-                              context: "harmonisation.")
+            let h = try KeyReader(file: path, node: node, key: "harmonisation",
+                                  context: "harmonisation.")
             try h.allow(["method", "batch_table", "batch_column", "parametric"])
             let method = try h.optional("method")?.string(file: path, key: "harmonisation.method")
                 ?? "combat"
             guard method == "combat" else {
-                throw InputError(file: path, field: "harmonisation.method", value: method,
-                                 "should be combat (the only method petrad has)")
+                throw h.optional("method")!.error(file: path, key: "harmonisation.method",
+                                                  "should be combat (the only method petrad has)")
             }
             harmonisation = HarmonisationSpec(
                 method: method,
@@ -253,41 +263,56 @@ extension StudyFile {
                 parametric: try h.optional("parametric")?
                     .bool(file: path, key: "harmonisation.parametric") ?? true)
         }
-        try checkNames()
+        try checkNames(cohortsNode: cohortsNode, cohortNodes: cohortNodes,
+                       endpointNodes: endpointNodes)
     }
 
-    private func checkNames() throws {
+    /// Checks across entries: cohort and endpoint names unique, `exclude_cohorts` naming
+    /// earlier cohorts, one training cohort. The nodes give each error its place in the file.
+    private func checkNames(cohortsNode: YAMLNode, cohortNodes: [YAMLNode],
+                            endpointNodes: [YAMLNode]) throws {
         var seen = Set<String>()
-        for cohort in cohorts {
+        for (index, cohort) in cohorts.enumerated() {
+            let node = cohortNodes[index]
+            let key = "cohorts[\(index + 1)]"
             let names = cohort.split.map { [$0.trainingName, $0.validationName] } ?? [cohort.name]
             for name in names where !seen.insert(name).inserted {
-                throw InputError(file: path, field: "cohorts", value: name,
+                throw InputError(file: path, position: (node["name"] ?? node).position,
+                                 field: key + ".name", value: name,
                                  "two cohorts have this name; give each its own")
             }
-            for excluded in cohort.excludeCohorts where !seen.contains(excluded) {
-                throw InputError(file: path, field: "cohorts.\(cohort.name).exclude_cohorts",
-                                 value: excluded, "names no cohort listed before this one")
+            let excludedNodes = node["exclude_cohorts"].flatMap {
+                try? $0.sequence(file: path, key: key + ".exclude_cohorts")
+            } ?? []
+            for (offset, excluded) in cohort.excludeCohorts.enumerated()
+            where !seen.contains(excluded) {
+                let at = offset < excludedNodes.count ? excludedNodes[offset] : node
+                throw InputError(file: path, position: at.position,
+                                 field: key + ".exclude_cohorts", value: excluded,
+                                 "names no cohort listed before this one")
             }
         }
         let all = cohorts.flatMap { c in
             c.split.map { _ in [CohortRole.training, .internalValidation] } ?? [c.role!]
         }
         if all.filter({ $0 == .training }).count != 1 {
-            throw InputError(file: path, field: "cohorts",
+            throw InputError(file: path, position: cohortsNode.position, field: "cohorts",
                              "needs exactly one training cohort (role: training or a split); "
                              + "found \(all.filter { $0 == .training }.count)")
         }
         var endpointNames = Set<String>()
-        for endpoint in endpoints where !endpointNames.insert(endpoint.name).inserted {
-            throw InputError(file: path, field: "endpoints", value: endpoint.name,
+        for (index, endpoint) in endpoints.enumerated()
+        where !endpointNames.insert(endpoint.name).inserted {
+            let node = endpointNodes[index]
+            throw InputError(file: path, position: (node["name"] ?? node).position,
+                             field: "endpoints[\(index + 1)].name", value: endpoint.name,
                              "two endpoints have this name")
         }
     }
 
     private static func cohort(_ node: YAMLNode, index: Int, file: String) throws -> CohortSpec {
         let key = "cohorts[\(index + 1)]"
-        let r = KeyReader(file: file, pairs: try node.mapping(file: file, key: key),
-                          context: key + ".")
+        let r = try KeyReader(file: file, node: node, key: key, context: key + ".")
         try r.allow(["name", "role", "cases", "id_column", "image_column", "mask_column",
                      "label_column", "include", "exclude_cohorts", "split", "note"])
         let note = try r.optional("note")?.string(file: file, key: key + ".note") ?? ""
@@ -298,56 +323,55 @@ extension StudyFile {
         if let role = r.optional("role") {
             let text = try role.string(file: file, key: key + ".role")
             guard let value = CohortRole(rawValue: text) else {
-                throw InputError(file: file, field: key + ".role", value: text,
+                throw role.error(file: file, key: key + ".role",
                                  "should be training, internal_validation or external_validation")
             }
             spec.role = value
         }
         spec.note = note
-        spec.idColumn = try r.optional("id_column")?.string(file: file, key: key) ?? "PatientID"
-        spec.imageColumn = try r.optional("image_column")?.string(file: file, key: key) ?? "Image"
-        spec.maskColumn = try r.optional("mask_column")?.string(file: file, key: key) ?? "Mask"
-        spec.labelColumn = try r.optional("label_column")?.string(file: file, key: key)
+        spec.idColumn = try r.string("id_column") ?? "PatientID"
+        spec.imageColumn = try r.string("image_column") ?? "Image"
+        spec.maskColumn = try r.string("mask_column") ?? "Mask"
+        spec.labelColumn = try r.string("label_column")
         spec.excludeCohorts = try (r.optional("exclude_cohorts")?
             .sequence(file: file, key: key + ".exclude_cohorts") ?? [])
             .map { try $0.string(file: file, key: key + ".exclude_cohorts") }
         if let include = r.optional("include") {
-            let i = KeyReader(file: file, pairs: try include.mapping(file: file,
-                                                                    key: key + ".include"),
-                              context: key + ".include.")
+            let i = try KeyReader(file: file, node: include, key: key + ".include",
+                                  context: key + ".include.")
             try i.allow(["table", "id_column", "column", "values"])
             spec.include = CaseSelection(
                 table: try i.required("table").string(file: file, key: key + ".include.table"),
-                idColumn: try i.optional("id_column")?.string(file: file, key: key)
+                idColumn: try i.string("id_column")
                     ?? "PatientID",
                 column: try i.required("column").string(file: file, key: key + ".include.column"),
                 values: try i.required("values").sequence(file: file, key: key + ".include.values")
                     .map { try $0.string(file: file, key: key + ".include.values") })
         }
         if let split = r.optional("split") {
-            let s = KeyReader(file: file, pairs: try split.mapping(file: file,
-                                                                  key: key + ".split"),
-                              context: key + ".split.")
+            let s = try KeyReader(file: file, node: split, key: key + ".split",
+                                  context: key + ".split.")
             try s.allow(["seed", "training_fraction", "training_name", "validation_name"])
-            let fraction = try s.required("training_fraction")
-                .double(file: file, key: key + ".split.training_fraction")
+            let fractionNode = try s.required("training_fraction")
+            let fraction = try fractionNode.double(file: file,
+                                                   key: key + ".split.training_fraction")
             guard fraction > 0, fraction < 1 else {
-                throw InputError(file: file, field: key + ".split.training_fraction",
-                                 value: "\(fraction)", "should be between 0 and 1")
+                throw fractionNode.error(file: file, key: key + ".split.training_fraction",
+                                         "should be between 0 and 1")
             }
             spec.split = CohortSplit(
                 seed: UInt64(try s.required("seed").int(file: file, key: key + ".split.seed")),
                 trainingFraction: fraction,
-                trainingName: try s.optional("training_name")?.string(file: file, key: key)
+                trainingName: try s.string("training_name")
                     ?? "\(name)-training",
-                validationName: try s.optional("validation_name")?.string(file: file, key: key)
+                validationName: try s.string("validation_name")
                     ?? "\(name)-validation")
-            if spec.role != nil {
-                throw InputError(file: file, field: key + ".role",
+            if let role = r.optional("role") {
+                throw InputError(file: file, position: role.position, field: key + ".role",
                                  "a split cohort takes its roles from the split; remove role")
             }
         } else if spec.role == nil {
-            throw InputError(file: file, field: key + ".role",
+            throw InputError(file: file, position: node.position, field: key + ".role",
                              "is missing; give a role or a split")
         }
         return spec
@@ -356,8 +380,7 @@ extension StudyFile {
     private static func endpoint(_ node: YAMLNode, index: Int, file: String) throws
         -> EndpointSpec {
         let key = "endpoints[\(index + 1)]"
-        let r = KeyReader(file: file, pairs: try node.mapping(file: file, key: key),
-                          context: key + ".")
+        let r = try KeyReader(file: file, node: node, key: key, context: key + ".")
         try r.allow(["name", "title", "time", "event", "time_unit"])
         let name = try r.required("name").string(file: file, key: key + ".name")
         return EndpointSpec(
@@ -365,19 +388,19 @@ extension StudyFile {
             title: try r.optional("title")?.string(file: file, key: key + ".title") ?? name,
             timeColumn: try r.required("time").string(file: file, key: key + ".time"),
             eventColumn: try r.required("event").string(file: file, key: key + ".event"),
-            timeUnit: try r.optional("time_unit")?.string(file: file, key: key) ?? "days")
+            timeUnit: try r.string("time_unit") ?? "days")
     }
 
     private static func covariate(_ node: YAMLNode, index: Int, file: String) throws
         -> CovariateSpec {
         let key = "covariates[\(index + 1)]"
-        let r = KeyReader(file: file, pairs: try node.mapping(file: file, key: key),
-                          context: key + ".")
+        let r = try KeyReader(file: file, node: node, key: key, context: key + ".")
         try r.allow(["name", "column", "type", "reference", "merge"])
-        let typeText = try r.required("type").string(file: file, key: key + ".type")
+        let typeNode = try r.required("type")
+        let typeText = try typeNode.string(file: file, key: key + ".type")
         guard let kind = CovariateSpec.Kind(rawValue: typeText) else {
-            throw InputError(file: file, field: key + ".type", value: typeText,
-                             "should be continuous or categorical")
+            throw typeNode.error(file: file, key: key + ".type",
+                                 "should be continuous or categorical")
         }
         var merge: [String: String] = [:]
         for pair in try r.optional("merge")?.mapping(file: file, key: key + ".merge") ?? [] {
@@ -395,8 +418,7 @@ extension StudyFile {
     private static func imagingCovariate(_ node: YAMLNode, index: Int, file: String) throws
         -> ImagingCovariateSpec {
         let key = "imaging_covariates[\(index + 1)]"
-        let r = KeyReader(file: file, pairs: try node.mapping(file: file, key: key),
-                          context: key + ".")
+        let r = try KeyReader(file: file, node: node, key: key, context: key + ".")
         try r.allow(["name", "feature", "scale", "unit"])
         return ImagingCovariateSpec(
             name: try r.required("name").string(file: file, key: key + ".name"),
@@ -406,8 +428,7 @@ extension StudyFile {
     }
 
     private static func signature(_ node: YAMLNode, file: String) throws -> SignatureSpec {
-        let r = KeyReader(file: file, pairs: try node.mapping(file: file, key: "signature"),
-                          context: "signature.")
+        let r = try KeyReader(file: file, node: node, key: "signature", context: "signature.")
         try r.allow(["repeats", "max_features", "scale", "folds", "seed", "alpha",
                      "lambda_rule", "include_prefixes", "exclude"])
         var spec = SignatureSpec()
@@ -425,28 +446,28 @@ extension StudyFile {
         if let rule = r.optional("lambda_rule") {
             spec.lambdaRule = try rule.string(file: file, key: "signature.lambda_rule")
             guard ["lambda.min", "lambda.1se"].contains(spec.lambdaRule) else {
-                throw InputError(file: file, field: "signature.lambda_rule",
-                                 value: spec.lambdaRule, "should be lambda.min or lambda.1se")
+                throw rule.error(file: file, key: "signature.lambda_rule",
+                                 "should be lambda.min or lambda.1se")
             }
         }
         if let prefixes = r.optional("include_prefixes") {
-            spec.includePrefixes = try prefixes.sequence(file: file, key: "signature")
-                .map { try $0.string(file: file, key: "signature.include_prefixes") }
+            let key = "signature.include_prefixes"
+            spec.includePrefixes = try prefixes.sequence(file: file, key: key)
+                .map { try $0.string(file: file, key: key) }
         }
         if let exclude = r.optional("exclude") {
-            spec.exclude = try exclude.sequence(file: file, key: "signature")
+            spec.exclude = try exclude.sequence(file: file, key: "signature.exclude")
                 .map { try $0.string(file: file, key: "signature.exclude") }
         }
         guard spec.repeats >= 1, spec.maxFeatures >= 1, spec.folds >= 3 else {
-            throw InputError(file: file, field: "signature",
+            throw InputError(file: file, position: node.position, field: "signature",
                              "repeats and max_features must be at least 1 and folds at least 3")
         }
         return spec
     }
 
     private static func cutoff(_ node: YAMLNode, file: String) throws -> CutoffSpec {
-        let r = KeyReader(file: file, pairs: try node.mapping(file: file, key: "cutoff"),
-                          context: "cutoff.")
+        let r = try KeyReader(file: file, node: node, key: "cutoff", context: "cutoff.")
         try r.allow(["high_risk_share", "min_group_size", "permutations", "seed"])
         var spec = CutoffSpec()
         if let share = r.optional("high_risk_share") {
@@ -467,15 +488,26 @@ extension StudyFile {
     }
 }
 
-/// Reads the keys of one mapping of the study file and names unknown or missing ones.
+/// Reads the keys of one mapping of the study file and names unknown or missing ones, with
+/// the line and column of the key (unknown) or of the mapping (missing).
 struct KeyReader {
     let file: String
+    let node: YAMLNode
     let pairs: [(key: String, value: YAMLNode)]
     let context: String
 
+    /// - Parameter key: the mapping's key path, named when `node` is not a mapping.
+    init(file: String, node: YAMLNode, key: String, context: String) throws {
+        self.file = file
+        self.node = node
+        self.pairs = try node.mapping(file: file, key: key)
+        self.context = context
+    }
+
     func allow(_ keys: [String]) throws {
         for pair in pairs where !keys.contains(pair.key) {
-            throw InputError(file: file, field: context + pair.key,
+            throw InputError(file: file, position: node.position(ofKey: pair.key),
+                             field: context + pair.key,
                              "is not a study-file key here; keys are: "
                              + keys.joined(separator: ", "))
         }
@@ -488,17 +520,22 @@ struct KeyReader {
         return node
     }
 
+    /// An optional text value, its errors naming the key's full path.
+    func string(_ key: String) throws -> String? {
+        try optional(key)?.string(file: file, key: context + key)
+    }
+
     func required(_ key: String) throws -> YAMLNode {
-        guard let node = optional(key) else {
-            throw InputError(file: file, field: context + key, "is missing")
+        guard let value = optional(key) else {
+            throw InputError(file: file, position: node.position, field: context + key,
+                             "is missing")
         }
-        return node
+        return value
     }
 
     func mapping(_ key: String) throws -> KeyReader {
-        let node = try required(key)
-        return KeyReader(file: file, pairs: try node.mapping(file: file, key: context + key),
-                         context: context + key + ".")
+        try KeyReader(file: file, node: try required(key), key: context + key,
+                      context: context + key + ".")
     }
 }
 
@@ -526,7 +563,7 @@ enum YAMLEmitter {
                 out += pad + "- "
                 write(item, indent: indent + 2, into: &out, inline: true)
             }
-        case let .mapping(pairs, _):
+        case let .mapping(pairs, _, _):
             if pairs.isEmpty { out += "{}\n"; return }
             if inline { out += "\n" }
             for pair in pairs {

@@ -155,9 +155,11 @@ func format(_ value: Double, _ digits: Int = 3) -> String {
     return String(format: "%.\(digits)g", value)
 }
 
-/// p-values as journals print them: three significant digits, "< 0.001" below 0.001.
+/// p-values as a statistician prints them: three significant digits without trailing zeros
+/// (R's `signif(p, 3)`, e.g. 0.0234, 0.5), and "< 0.001" below 0.001 (R's
+/// `format.pval(p, digits = 3, eps = 0.001)` gives "<0.001"; the space is journal style).
 func formatP(_ p: Double) -> String {
     if p.isNaN { return "NA" }
     if p < 0.001 { return "< 0.001" }
-    return String(format: "%.3f", p)
+    return String(format: "%.3g", p)
 }

@@ -117,6 +117,11 @@ public struct StudyRunner {
             errors.rows.append([failure.caseID, cohortOf[failure.caseID] ?? "", failure.message])
             warnings.append("Extraction failed for \(failure.caseID): \(failure.message)")
         }
+        // Warnings of single cases (e.g. one grey level), once per case in study order, also
+        // for cases read from the cache.
+        let extractionWarnings = caseWarnings(allCases, outcome)
+        for warning in extractionWarnings { printError("warning: \(warning)") }
+        warnings += extractionWarnings
         var log = CSVTable(header: ["PatientID", "Cohort", "Status", "Seconds"])
         for item in allCases {
             let status: String
@@ -317,9 +322,9 @@ public struct StudyRunner {
                 let smaller = min(validation.nHigh, validation.nLow)
                 if smaller > 0 && smaller < study.cutoff.minGroupSize {
                     result.warnings.append(
-                        "\(endpoint.name), \(cohort.name): the log-rank p (\(formatNumber(validation.logRankP))) "
-                        + "rests on a risk group of \(smaller) patient(s), fewer than the cutoff rule's "
-                        + "minimum group size (\(study.cutoff.minGroupSize)); do not read it as evidence")
+                        smallGroupWarning(endpoint: endpoint.name, cohort: cohort.name,
+                                          logRankP: validation.logRankP, smallerGroup: smaller,
+                                          minimumGroupSize: study.cutoff.minGroupSize))
                 }
                 validationTable.rows.append([
                     cohort.name, cohort.role.rawValue, "\(validation.n)", "\(validation.events)",
@@ -617,5 +622,28 @@ public struct StudyRunner {
             },
             warnings: outcome.warnings)
         try writeJSON(summary, "summary.json", &files)
+    }
+}
+
+/// The warning for a validation log-rank test resting on a risk group smaller than the cutoff
+/// rule allows on the training cohort; the p-value printed as in the report (`formatP`).
+func smallGroupWarning(endpoint: String, cohort: String, logRankP: Double, smallerGroup: Int,
+                       minimumGroupSize: Int) -> String {
+    "\(endpoint), \(cohort): the log-rank p-value (\(formatP(logRankP))) rests on a "
+        + "risk group of \(smallerGroup) patient(s), fewer than the cutoff rule's minimum "
+        + "group size (\(minimumGroupSize)); do not read it as evidence"
+}
+
+/// The extraction warnings of single cases (e.g. one grey level), in the order of `cases`,
+/// from the batch's entries (computed now or read from the cache).
+func caseWarnings(_ cases: [StudyCase], _ batch: BatchOutcome) -> [String] {
+    cases.flatMap { batch.results[$0.id]?.warnings ?? [] }
+}
+
+extension StudyOutcome {
+    /// The extraction warnings of single cases, in study order. They are also in `warnings`,
+    /// and were printed on standard error as the extraction finished.
+    public var extractionWarnings: [String] {
+        caseWarnings(cohorts.flatMap(\.cases), batch)
     }
 }

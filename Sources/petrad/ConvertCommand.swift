@@ -12,15 +12,16 @@ enum ConvertCommand: Command {
         usage: petrad convert <DICOM_DIR> --out <image.nii.gz>
                               [--roi <NAME> --mask-out <mask.nii.gz>]
                               [--series <UID>] [--rtstruct <file>] [--suv bw|bsa|lbm-james|
-                              lbm-janmahasatian|ibw|none] [--reference-time earliest-acquisition|
-                              per-frame] [--dose-unit auto|Bq|MBq] [--allow-gaps]
-                              [--sidecar <file.json>]
+                              lbm-james120|lbm-janmahasatian|ibw|none]
+                              [--reference-time earliest-acquisition|per-frame]
+                              [--dose-unit auto|Bq|MBq] [--allow-gaps] [--sidecar <file.json>]
 
           --out             NIfTI image (float32), SUV unless --suv none (then Bq/mL as stored)
           --roi, --mask-out rasterise this RTSTRUCT ROI (even-odd, voxel centres) to a mask
           --series          SeriesInstanceUID when the folder holds several image series
           --rtstruct        RTSTRUCT file (default: the folder's RTSTRUCT holding --roi)
-          --suv             normalisation (default bw)
+          --suv             normalisation (default bw); lbm-james is DICOM's James 128,
+                            lbm-james120 calculate-suv's variant (120 for men)
           --reference-time  DecayCorrection START when SeriesTime is after the acquisition and
                             no GE private time: earliest acquisition (QIBA, default) or the
                             IBSI-SUV per-frame back-computation
@@ -97,8 +98,9 @@ enum ConvertCommand: Command {
         let text = parsed.options["suv"] ?? "bw"
         if text == "none" { return nil }
         guard let value = SUVNormalisation(rawValue: text) else {
+            let names = SUVNormalisation.allCases.map(\.rawValue) + ["none"]
             throw InputError(file: "petrad \(command)", field: "--suv", value: text,
-                             "should be bw, bsa, lbm-james, lbm-janmahasatian, ibw or none")
+                             "should be one of " + names.joined(separator: ", "))
         }
         return value
     }

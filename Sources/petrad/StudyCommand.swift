@@ -79,9 +79,12 @@ enum StudyCommand: Command {
         var builder = StudyReportBuilder(study: study, outcome: outcome, outFolder: out)
         builder.software = StudyReportBuilder.librarySoftware()
         let report = try builder.write()
-        for warning in outcome.warnings.prefix(20) { printError("warning: \(warning)") }
-        if outcome.warnings.count > 20 {
-            printError("... \(outcome.warnings.count - 20) more warnings in the report")
+        // Warnings of single cases were printed as the extraction finished.
+        let printed = Set(outcome.extractionWarnings)
+        let analysisWarnings = outcome.warnings.filter { !printed.contains($0) }
+        for warning in analysisWarnings.prefix(20) { printError("warning: \(warning)") }
+        if analysisWarnings.count > 20 {
+            printError("... \(analysisWarnings.count - 20) more warnings in the report")
         }
         printError(String(format: "petrad study: done in %.0f s", Date().timeIntervalSince(started)))
         print("report: \(report)")

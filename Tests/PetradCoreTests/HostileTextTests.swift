@@ -15,7 +15,8 @@ final class HostileTextTests: XCTestCase {
         XCTAssertThrowsError(try YAMLNode.parse(text, source: "deep.yaml")) { error in
             let input = error as? InputError
             XCTAssertEqual(input?.file, "deep.yaml")
-            XCTAssertEqual(input?.field, "line 1")
+            XCTAssertEqual(input?.position?.line, 1)
+            XCTAssertTrue("\(error)".hasPrefix("deep.yaml:1:"), "\(error)")
             XCTAssertTrue(input?.message.contains("64 levels") ?? false, "\(error)")
         }
         XCTAssertLessThan(Date().timeIntervalSince(start), 2)

@@ -1,5 +1,6 @@
 import Foundation
 import PetradCore
+import PetradTestSupport
 import XCTest
 
 /// One PyRadiomics baseline table (`pyradiomics-testcases/baseline/baseline_<class>.csv` or
@@ -10,10 +11,7 @@ struct BaselineTable {
     let rowOrder: [String]
 
     init(_ relative: String) throws {
-        guard let path = ReferenceData.path("pyradiomics-testcases/" + relative) else {
-            throw XCTSkip("pyradiomics-testcases/\(relative) absent")
-        }
-        let table = try CSVTable.read(path: path)
+        let table = try ReferenceData.table("pyradiomics-testcases/" + relative)
         columns = Array(table.header.dropFirst())
         var rows: [String: [String]] = [:]
         for row in table.rows { rows[row[0]] = Array(row.dropFirst()) }
@@ -34,10 +32,7 @@ struct BaselineTable {
 
 /// Path of a test-case file, or skip.
 func testCaseFile(_ name: String) throws -> String {
-    guard let path = ReferenceData.path("pyradiomics-testcases/" + name) else {
-        throw XCTSkip("pyradiomics-testcases/\(name) absent")
-    }
-    return path
+    try ReferenceData.requiredPath("pyradiomics-testcases/" + name)
 }
 
 /// Relative agreement `|a - b| <= tolerance * max(|a|, |b|)` (absolute 1e-12 near zero).

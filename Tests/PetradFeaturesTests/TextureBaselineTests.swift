@@ -1,3 +1,4 @@
+import PetradTestSupport
 import XCTest
 @testable import PetradFeatures
 
@@ -75,8 +76,7 @@ final class TextureBaselineTests: XCTestCase {
         var columns: [String] = []
         for featureClass in TextureClass.allCases {
             let file = "pyradiomics-testcases/baseline/baseline_\(featureClass.rawValue).csv"
-            guard let path = ReferenceData.path(file) else { throw XCTSkip("\(file) absent") }
-            let table = try CSVTable.read(path: path)
+            let table = try ReferenceData.table(file)
             tables[featureClass] = table
             for column in table.header.dropFirst() where column.hasPrefix(name)
                 && !columns.contains(column) { columns.append(column) }

@@ -23,6 +23,22 @@ final class DICOMRTStructTests: XCTestCase {
         XCTAssertEqual(result.mask[2, 2, 0], 1)
     }
 
+    /// A square whose corners are voxel centres 2 and 17 (20x20 grid): 16 x 16 centres lie
+    /// inside or on it. The half-open rule keeps the centres on the edges where the square
+    /// starts (column 2, row 2) and leaves out those where it ends (column 17, row 17):
+    /// 15 x 15 = 225. For comparison, skimage.draw.polygon (0.26) keeps every centre on the
+    /// contour (256) and matplotlib's Path.contains_points gives 240.
+    func testCentresOnTheContourHalfOpen() {
+        let geometry = Geometry(size: SIMD3(20, 20, 1))
+        let roi = RTStructure.ROI(number: 1, name: "square", contours: [square(2, 17)])
+        let mask = ContourRasterizer.rasterize(roi, onto: geometry).mask
+        XCTAssertEqual(mask.voxels.reduce(0) { $0 + Int($1) }, 225)
+        XCTAssertEqual(mask[2, 2, 0], 1)
+        XCTAssertEqual(mask[16, 16, 0], 1)
+        XCTAssertEqual(mask[17, 10, 0], 0)
+        XCTAssertEqual(mask[10, 17, 0], 0)
+    }
+
     /// A one-voxel contour on a grid with row spacing 3.0 and column spacing 1.5
     /// (PixelSpacing "3.0\1.5"), axial and with flipped row and column directions: the voxel
     /// lands at column 3, row 5 in both (DICOM PS3.3 C.7.6.2.1.1 position formula).
@@ -59,15 +75,43 @@ final class DICOMRTStructTests: XCTestCase {
         }
     }
 
-    /// IBSI-SUV DROs: the RTSTRUCT region_1 has 16 contours on slices 2-17; rasterised, it lies
-    /// inside the NIfTI mask, on exactly the contoured slices 2-17, with a voxel count between
-    /// the fills without and with the boundary (suv-dro README), and SUV in it is
-    /// 0.20 / 1.00 / 4.00 as in the NIfTI mask.
-    func testSUVDRORTStructInsideNIfTIMask() throws {
-        let root = try SUVDRO.unpack(["0_0", "1_0", "3_4"])
+    /// The voxel-centre raster of the DRO RTSTRUCT made by
+    /// scripts/reference/dro_rtstruct_raster.py (matplotlib's point-in-polygon test, centres on
+    /// the contour left out as MIRP leaves them out), as runs "slice row first last".
+    func droReferenceRaster() throws -> [UInt8] {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/DICOM/dro_region1_raster.txt").path
+        var mask = [UInt8](repeating: 0, count: 256 * 256 * 20)
+        for line in try String(contentsOfFile: path, encoding: .utf8)
+            .split(separator: "\n") where !line.hasPrefix("#") {
+            let f = line.split(separator: " ").map { Int($0)! }
+            for i in f[2]...f[3] { mask[(f[0] * 256 + f[1]) * 256 + i] = 1 }
+        }
+        return mask
+    }
+
+    /// IBSI-SUV DROs, all 17 (one RTSTRUCT each, the same contours): region_1 rasterised by
+    /// petrad equals, voxel for voxel, the reference raster of the same contours (174,690
+    /// voxels on slices 2-17, exact). It does not equal the series' NIfTI mask on those
+    /// slices, and no rasterisation rule can make it: the NIfTI mask is the non-zero region
+    /// of the image (a disc of 11,289 voxels, centres up to 60 voxels from the axis, on
+    /// slices 1-18; suv-dro README), while the contours run 58.4-59.4 voxels from the axis,
+    /// 0.6-1.6 voxels inside the outermost mask centres, and stop one slice short at each
+    /// end. So the raster lies inside the NIfTI mask and misses its outer ring: 5,934 voxels
+    /// of the 180,624 on the contoured slices. SUV in the raster is 0.20 / 1.00 / 4.00 as in
+    /// the NIfTI mask (the 720 and 14400 Bq/ml voxels are well inside).
+    func testSUVDRORTStructEqualsReferenceRaster() throws {
+        let reference = try droReferenceRaster()
+        XCTAssertEqual(reference.reduce(0) { $0 + Int($1) }, 174_690)
+        let root = try SUVDRO.unpack(SUVDRO.ids)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let nifti = try SUVDRO.mask()
-        for id in ["0_0", "1_0", "3_4"] {
+        let plane = 256 * 256
+        var niftiOnContoured = 0
+        for i in 2 * plane..<18 * plane where nifti.voxels[i] != 0 { niftiOnContoured += 1 }
+        XCTAssertEqual(niftiOnContoured, 180_624)
+        for id in SUVDRO.ids {
             let series = try DICOMSeriesReader.read(folder: "\(root)/DRO_\(id)/PT")
             let structure = try RTStructure(path: "\(root)/DRO_\(id)/RS/RS_dro_\(id).dcm")
             XCTAssertEqual(structure.rois.map(\.name), ["region_1"])
@@ -77,21 +121,22 @@ final class DICOMRTStructTests: XCTestCase {
                 roi, onto: series.image.geometry,
                 slicePositions: series.slices.map(\.normalPosition))
             XCTAssertEqual(result.contoursOffGrid, 0)
-            var count = 0, outside = 0
-            var slices = Set<Int>()
-            let plane = 256 * 256
-            for i in 0..<result.mask.voxels.count where result.mask.voxels[i] != 0 {
-                count += 1
-                if nifti.voxels[i] == 0 { outside += 1 }
-                slices.insert(i / plane)
+            var differences = 0, outside = 0, missed = 0
+            for i in 0..<result.mask.voxels.count {
+                let ours = result.mask.voxels[i] != 0
+                if ours != (reference[i] != 0) { differences += 1 }
+                if ours && nifti.voxels[i] == 0 { outside += 1 }
+                if !ours && nifti.voxels[i] != 0 && i >= 2 * plane && i < 18 * plane {
+                    missed += 1
+                }
             }
+            XCTAssertEqual(differences, 0, "DRO_\(id)")
             XCTAssertEqual(outside, 0, "DRO_\(id)")
-            XCTAssertEqual(slices, Set(2...17), "DRO_\(id)")
-            // The contour runs through voxel centres; the half-open crossing rule claims the
-            // boundary centres on one side only, so the count lies between the README's fills
-            // without (171,781) and with (177,603) the boundary.
-            XCTAssertGreaterThanOrEqual(count, 171_781, "DRO_\(id)")
-            XCTAssertLessThanOrEqual(count, 177_603, "DRO_\(id)")
+            XCTAssertEqual(missed, 180_624 - 174_690, "DRO_\(id)")
+            // The centre on the contour (slice 10, row 187, column 128: on a horizontal
+            // edge) is left out by the half-open crossing rule as by the reference.
+            XCTAssertEqual(result.mask[128, 187, 10], 0, "DRO_\(id)")
+            guard ["0_0", "1_0", "3_4"].contains(id) else { continue }
             let (image, _) = try SUV.convert(series)
             let s = SUVDRO.statistics(image, mask: ImageVolume(
                 geometry: result.mask.geometry, voxels: result.mask.voxels.map(Double.init)))

@@ -1,4 +1,5 @@
 import Foundation
+import PetradTestSupport
 import XCTest
 @testable import PetradImage
 
@@ -9,8 +10,8 @@ final class MaskTests: XCTestCase {
     /// PyRadiomics test case agree with `diagnostics_Mask-original_*` in baseline_firstorder.csv
     /// (PyRadiomics baseline; CenterOfMass rows recorded by PyRadiomics 2.x with SimpleITK).
     func testPyRadiomicsLabelsMatchBaselineMaskDiagnostics() throws {
-        guard let baseline = ReferenceData.path("pyradiomics-testcases/baseline/baseline_firstorder.csv")
-        else { throw XCTSkip("pyradiomics-testcases absent") }
+        let baseline = try ReferenceData.requiredPath(
+            "pyradiomics-testcases/baseline/baseline_firstorder.csv")
         let table = try CSVTable.read(path: baseline)
         let folder = (baseline as NSString).deletingLastPathComponent + "/.."
         for name in ImageReaderTests.cases {
@@ -43,8 +44,8 @@ final class MaskTests: XCTestCase {
     /// resampling by physical position puts the ROI exactly on the slice of the 3D label it was
     /// cut from (brain1 z=16, brain2 z=8, breast1 z=9, lung1 z=33, lung2 z=22; data README).
     func testSingleSliceLabelsAreResampledOntoTheirSlice() throws {
-        guard let baseline = ReferenceData.path("pyradiomics-testcases/baseline/baseline_shape2D.csv")
-        else { throw XCTSkip("pyradiomics-testcases absent") }
+        let baseline = try ReferenceData.requiredPath(
+            "pyradiomics-testcases/baseline/baseline_shape2D.csv")
         let table = try CSVTable.read(path: baseline)
         let folder = (baseline as NSString).deletingLastPathComponent + "/.."
         let slices = ["brain1": 16, "brain2": 8, "breast1": 9, "lung1": 33, "lung2": 22]
@@ -339,8 +340,8 @@ final class ImageHashTests: XCTestCase {
     /// Every PyRadiomics test case: image and mask hashes equal the baseline's (PyRadiomics
     /// baseline, SimpleITK Hash; the README confirms they match these files).
     func testPyRadiomicsHashesMatchBaseline() throws {
-        guard let baseline = ReferenceData.path("pyradiomics-testcases/baseline/baseline_firstorder.csv")
-        else { throw XCTSkip("pyradiomics-testcases absent") }
+        let baseline = try ReferenceData.requiredPath(
+            "pyradiomics-testcases/baseline/baseline_firstorder.csv")
         let table = try CSVTable.read(path: baseline)
         let folder = (baseline as NSString).deletingLastPathComponent + "/.."
         for name in ImageReaderTests.cases {

@@ -1,3 +1,4 @@
+import PetradTestSupport
 import XCTest
 @testable import PetradImageOps
 
@@ -14,10 +15,7 @@ final class PreprocessingTestCaseTests: XCTestCase {
     static let cases = ["brain1", "brain2", "breast1", "lung1", "lung2"]
 
     func expected(_ column: String) throws -> [String: Double] {
-        guard let path = ReferenceData.path("pyradiomics-testcases/current/firstorder.csv") else {
-            throw XCTSkip("pyradiomics-testcases/current/firstorder.csv absent")
-        }
-        let table = try CSVTable.read(path: path)
+        let table = try ReferenceData.table("pyradiomics-testcases/current/firstorder.csv")
         let index = try table.columnIndex(column)
         var result: [String: Double] = [:]
         for row in table.rows where row.count > index {

@@ -55,34 +55,52 @@ final class SUVCalculateSUVTests: XCTestCase {
         }
     }
 
-    /// bqml_admin_with_size_and_sex (75 kg, 1.85 m, M, 100 Bq, ADMIN): SUVbsa 198.1375842711777
-    /// and SUVlbm (Janmahasatian) 609.1533588651974 from calculate-suv. Its SUVlbm (James)
-    /// 627.7757 uses 120 for the male (W/H)^2 coefficient; petrad uses 128 (DICOM LBMJAMES128,
-    /// IBSI-SUV DRO_2_1): 1.10 x 75 - 128 (75/185)^2 = 61.4627 kg gives 614.627.
+    /// bqml_admin_with_size_and_sex (75 kg, 1.85 m, M, 100 Bq, ADMIN): SUVbsa 198.1375842711777,
+    /// SUVlbm (Janmahasatian) 609.1533588651974 and SUVlbm 627.7757487216948 from calculate-suv
+    /// (tolerance 1e-9). calculate-suv's SUVlbm is James with 120 for men (its source:
+    /// M 1.1 W - 120 (W/H)^2), so it is matched by `lbm-james120`, not by DICOM's
+    /// LBMJAMES128 (`lbm-james`, tested against DRO_2_1 below).
     func testOtherNormalisations() throws {
         let all = try cases()
         let c = (all["synthetic_cases"] as! [[String: Any]])
             .first { $0["id"] as? String == "bqml_admin_with_size_and_sex" }!
         let slices = (c["instances"] as! [[String: Any]]).map(attributes)
         let expected = c["expected"] as! [String: Double]
-        let bsa = try SUV.factors(slices: slices,
-                                  options: SUVOptions(normalisation: .bodySurfaceArea,
-                                                      doseUnit: .becquerel))
-        XCTAssertEqual(bsa.factors[0], expected["suvbsa"]!, accuracy: 1e-9)
-        let janma = try SUV.factors(slices: slices,
-                                    options: SUVOptions(normalisation: .leanBodyMassJanmahasatian,
-                                                        doseUnit: .becquerel))
-        XCTAssertEqual(janma.factors[0], expected["suvlbmJanma"]!, accuracy: 1e-9)
-        let james = try SUV.factors(slices: slices,
-                                    options: SUVOptions(normalisation: .leanBodyMassJames,
-                                                        doseUnit: .becquerel))
-        let ratio: Double = 75.0 / 185
-        let lbmKg: Double = 1.10 * 75 - 128 * ratio * ratio
-        XCTAssertEqual(james.factors[0], lbmKg * 1000 / 100, accuracy: 1e-9)
+        func factor(_ normalisation: SUVNormalisation) throws -> Double {
+            try SUV.factors(slices: slices, options: SUVOptions(normalisation: normalisation,
+                                                                doseUnit: .becquerel)).factors[0]
+        }
+        XCTAssertEqual(try factor(.bodySurfaceArea), expected["suvbsa"]!, accuracy: 1e-9)
+        XCTAssertEqual(try factor(.leanBodyMassJanmahasatian), expected["suvlbmJanma"]!,
+                       accuracy: 1e-9)
+        XCTAssertEqual(try factor(.leanBodyMassJamesCalculateSUV), expected["suvlbm"]!,
+                       accuracy: 1e-9)
+        // DICOM's James 128 gives less lean mass for a man than calculate-suv's variant.
+        XCTAssertLessThan(try factor(.leanBodyMassJames), expected["suvlbm"]! - 10)
+    }
+
+    /// DICOM's SUVlbm James 128 (SUVType LBMJAMES128): IBSI-SUV DRO_2_1 stores SUVlbm (GML,
+    /// man, 70 kg, 1.75 m); its factor to SUVbw is W / LBM = 1.2384996 (suv-dro
+    /// expected_values.csv; the DRO's SUVbw 0.20 / 1.00 / 4.00 is checked in SUVTests), which
+    /// 120 would miss (1.2118). Tolerance 1e-6 relative.
+    func testLeanBodyMassJames128OnDRO() throws {
+        let root = try SUVDRO.unpack(["2_1"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let series = try DICOMSeriesReader.read(folder: "\(root)/DRO_2_1/PT")
+        let conversion = try SUV.factors(slices: series.slices.map(\.attributes))
+        XCTAssertEqual(conversion.factors[0], 1.2384996, accuracy: 1.2384996e-6)
+        XCTAssertTrue(conversion.rule.contains("lbmjames128"), conversion.rule)
+        // The same man as SUVlbm (James 128) and as calculate-suv's variant.
+        let body = BodySize(weightKg: 70, heightM: 1.75, sex: "M")
+        XCTAssertEqual(70_000 / (try body.leanBodyMassJames()), 1.2384996,
+                       accuracy: 1.2384996e-6)
+        XCTAssertNotEqual(70_000 / (try body.leanBodyMassJames(maleCoefficient: 120)),
+                          1.2384996, accuracy: 1e-3)
     }
 
     /// Female body sizes (75 kg, 1.85 m): LBM James 55925.67567567568 g, Janmahasatian
-    /// 49214.37996837613 g; male BSA (Du Bois) 19813.758427117766 cm^2; sex "T" is an error.
+    /// 49214.37996837613 g; male BSA (Du Bois) 19813.758427117766 cm^2, LBM 62777.57487216947 g
+    /// (calculate-suv's James, 120 for men); sex "T" is an error.
     func testBodySizes() throws {
         let female = BodySize(weightKg: 75, heightM: 1.85, sex: "F")
         XCTAssertEqual(try female.leanBodyMassJames(), 55925.67567567568, accuracy: 1e-8)
@@ -90,6 +108,9 @@ final class SUVCalculateSUVTests: XCTestCase {
                        accuracy: 1e-8)
         let male = BodySize(weightKg: 75, heightM: 1.85, sex: "M")
         XCTAssertEqual(try male.bodySurfaceArea(), 19813.758427117766, accuracy: 1e-8)
+        // cases.json calls this "lbm_james128_g"; its value is the 120 variant.
+        XCTAssertEqual(try male.leanBodyMassJames(maleCoefficient: 120), 62777.57487216947,
+                       accuracy: 1e-8)
         XCTAssertEqual(try male.leanBodyMassJanmahasatian(), 60915.335886519744, accuracy: 1e-8)
         XCTAssertThrowsError(try BodySize(weightKg: 75, heightM: 1.85, sex: "T")
             .leanBodyMassJames()) { XCTAssertTrue("\($0)".contains("PatientSex"), "\($0)") }

@@ -1,3 +1,4 @@
+import PetradTestSupport
 import XCTest
 @testable import PetradStats
 
@@ -15,10 +16,7 @@ final class ComBatTests: XCTestCase {
     }
 
     static func table(_ name: String) throws -> CSVTable {
-        guard let path = ReferenceData.path("harmonisation/\(name)") else {
-            throw XCTSkip("harmonisation/\(name) absent")
-        }
-        return try CSVTable.read(path: path)
+        try ReferenceData.table("harmonisation/\(name)")
     }
 
     static func cohort(_ table: CSVTable) throws -> Cohort {

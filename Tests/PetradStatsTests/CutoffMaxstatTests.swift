@@ -1,3 +1,4 @@
+import PetradTestSupport
 import XCTest
 @testable import PetradStats
 
@@ -12,10 +13,7 @@ final class CutoffMaxstatTests: XCTestCase {
     ]
 
     private func table(_ relative: String) throws -> CSVTable {
-        guard let path = ReferenceData.path("survival/\(relative)") else {
-            throw XCTSkip("survival/\(relative) absent")
-        }
-        return try CSVTable.read(path: path)
+        try ReferenceData.table("survival/\(relative)")
     }
 
     /// Complete rows (time, event, x all present) of one variable, as maxstat's model frame.

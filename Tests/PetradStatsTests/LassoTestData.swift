@@ -1,3 +1,4 @@
+import PetradTestSupport
 import XCTest
 @testable import PetradStats
 
@@ -13,14 +14,11 @@ enum LassoTestData {
     }
 
     static func path(_ file: String) throws -> String {
-        guard let path = ReferenceData.path("\(folder)/\(file)") else {
-            throw XCTSkip("reference file \(folder)/\(file) absent")
-        }
-        return path
+        try ReferenceData.requiredPath("\(folder)/\(file)")
     }
 
     static func table(_ file: String) throws -> CSVTable {
-        try CSVTable.read(path: path(file))
+        try ReferenceData.table("\(folder)/\(file)")
     }
 
     nonisolated(unsafe) private static var cached: Cohort?

@@ -1,3 +1,4 @@
+import PetradTestSupport
 import XCTest
 @testable import PetradStats
 
@@ -7,10 +8,7 @@ final class SMOTETests: XCTestCase {
     static let featureNames = ["x1", "x2", "x3", "x4", "x5"]
 
     static func table(_ name: String) throws -> CSVTable {
-        guard let path = ReferenceData.path("smote/\(name)") else {
-            throw XCTSkip("smote/\(name) absent")
-        }
-        return try CSVTable.read(path: path)
+        try ReferenceData.table("smote/\(name)")
     }
 
     /// Features x1..x5 and labels y of a table in the input layout.

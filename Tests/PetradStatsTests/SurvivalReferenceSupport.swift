@@ -1,3 +1,4 @@
+import PetradTestSupport
 import XCTest
 @testable import PetradStats
 
@@ -17,8 +18,9 @@ struct ReferenceRows {
 
     /// Loads `survival/<set>/<file>`, or nil when absent.
     static func load(_ set: String, _ file: String) throws -> ReferenceRows? {
-        guard let path = ReferenceData.path("survival/\(set)/\(file)") else { return nil }
-        let table = try CSVTable.read(path: path)
+        guard let table = try ReferenceData.tableIfPresent("survival/\(set)/\(file)") else {
+            return nil
+        }
         return ReferenceRows(rows: table.rows.map { row in
             Dictionary(uniqueKeysWithValues: zip(table.header, row))
         })
@@ -69,8 +71,7 @@ final class ReferenceChecker {
 
 /// data.csv of a reference data set as a CSVTable.
 func referenceDataTable(_ set: String) throws -> CSVTable? {
-    guard let path = ReferenceData.path("survival/\(set)/data.csv") else { return nil }
-    return try CSVTable.read(path: path)
+    try ReferenceData.tableIfPresent("survival/\(set)/data.csv")
 }
 
 /// Complete rows (R's na.omit) of the time, event and the given text columns.

@@ -1,4 +1,5 @@
 import Foundation
+import PetradFeatures
 import XCTest
 @testable import PetradStudy
 
@@ -119,6 +120,50 @@ final class BatchResumeTests: XCTestCase {
             .run(cases)
         XCTAssertEqual(changedImage.calls, ["P2"])
         XCTAssertEqual(outcome.results["P2"]?.values.first, "9.0")
+    }
+
+    /// A changed setting in the study file changes the fingerprint `makeExtraction` gives, so
+    /// every case is recomputed; the unchanged study then finds its entries again.
+    func testChangingAStudySettingMissesTheCache() throws {
+        let cases = try makeCases(3)
+        func study(binWidth: String) throws -> StudyFile {
+            try StudyFile(node: try YAMLNode.parse(minimalStudyText(
+                params: "{setting: {binWidth: \(binWidth)}}")), path: "/tmp/cache-check.yaml")
+        }
+        func run(_ study: StudyFile, _ counter: Counter) throws -> BatchOutcome {
+            var extraction = try study.makeExtraction()
+            extraction.extract = self.extraction(counter).extract
+            return BatchExtractor(cacheFolder: folder + "/cache", extraction: extraction)
+                .run(cases)
+        }
+        let first = Counter()
+        _ = try run(try study(binWidth: "0.25"), first)
+        XCTAssertEqual(first.calls.count, 3)
+        let changed = Counter()
+        let outcome = try run(try study(binWidth: "0.5"), changed)
+        XCTAssertEqual(changed.calls.count, 3)
+        XCTAssertEqual(outcome.reused, [])
+        let same = Counter()
+        _ = try run(try study(binWidth: "0.5"), same)
+        XCTAssertEqual(same.calls, [])
+    }
+
+    /// A bump of the feature-definitions revision (changed feature code, same version) misses
+    /// every cached case; the key records the revision.
+    func testBumpedDefinitionsRevisionMissesTheCache() throws {
+        let cases = try makeCases(3)
+        let batch = BatchExtractor(cacheFolder: folder + "/cache",
+                                   extraction: extraction(Counter()))
+        let first = batch.run(cases)
+        XCTAssertEqual(first.results["P1"]?.definitionsRevision, featureDefinitionsRevision)
+        var bumped = BatchExtractor(cacheFolder: folder + "/cache",
+                                    extraction: extraction(Counter()))
+        bumped.definitionsRevision = featureDefinitionsRevision + 1
+        XCTAssertNotEqual(try bumped.key(for: cases[0]), try batch.key(for: cases[0]))
+        let counter = Counter()
+        bumped.extraction = extraction(counter)
+        XCTAssertEqual(bumped.run(cases).computed.count, 3)
+        XCTAssertEqual(counter.calls.count, 3)
     }
 
     func testAFailingCaseIsLoggedAndTheOthersFinish() throws {

@@ -44,17 +44,7 @@ final class StudyFileTests: XCTestCase {
         try StudyFile(node: try YAMLNode.parse(text, source: "test.yaml"), path: "/tmp/test.yaml")
     }
 
-    private let minimal = """
-    name: t
-    cohorts:
-      - {name: a, role: training, cases: cases.csv}
-    clinical: {table: clinical.csv}
-    endpoints:
-      - {name: os, time: t, event: e}
-    extraction:
-      params: {setting: {binWidth: 0.25}}
-
-    """
+    private let minimal = minimalStudyText()
 
     func testMinimalStudyWithInlineParametersIsRead() throws {
         let study = try parse(minimal)

@@ -162,6 +162,7 @@ public struct Extractor: Sendable {
         let values = roiValues(cropped.image, cropped.mask)
         let edges = settings.discretisation.edges(values: values)
         let levels = Discretisation.discretise(values: values, edges: edges)
+        row.greyLevels = GreyLevelSummary(levels: levels, edgeCount: edges.count, values: values)
         // The grey-level box the texture classes read: 0 outside the ROI.
         func discretisedROI() -> DiscretisedROI {
             var box = [Int32](repeating: 0, count: cropped.mask.voxels.count)

@@ -33,11 +33,14 @@ public struct FeatureRow: Sendable, Equatable {
     public private(set) var entries: [(name: String, value: Value)] = []
     /// Why each NaN feature is NaN, and other remarks, as "name: reason" lines.
     public private(set) var notes: [String] = []
+    /// The ROI's grey levels after discretisation, for the one-grey-level warning. Not yet
+    /// filled by `convention: ibsi` runs (nil there), whose discretisation is IBSI's own.
+    public var greyLevels: GreyLevelSummary?
 
     public init() {}
 
     public static func == (a: FeatureRow, b: FeatureRow) -> Bool {
-        a.entries.count == b.entries.count && a.notes == b.notes
+        a.entries.count == b.entries.count && a.notes == b.notes && a.greyLevels == b.greyLevels
             && zip(a.entries, b.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 

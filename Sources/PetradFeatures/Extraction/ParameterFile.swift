@@ -10,7 +10,8 @@ extension ExtractionSettings {
     ///
     /// - Throws: `InputError` naming the file, key and value for an unknown key, a value of the
     ///   wrong type or out of range, an unknown feature class or feature, or an image type other
-    ///   than Original ("not supported yet").
+    ///   than Original ("not supported yet"). Errors found in the file start
+    ///   `file:line:column:`, the place of the value (or of the key, for an unknown key).
     public init(parameterFile path: String) throws {
         try self.init(yaml: try YAMLNode.load(path: path), file: path)
     }
@@ -19,7 +20,9 @@ extension ExtractionSettings {
         try self.init(yaml: try YAMLNode.parse(yamlText, source: file), file: file)
     }
 
-    init(yaml: YAMLNode, file: String) throws {
+    /// Settings from a parameter mapping already parsed, e.g. one written inline in a study
+    /// file (`file` is then the study file, and positions are its lines).
+    public init(yaml: YAMLNode, file: String) throws {
         self.init()
         // A parameter file without featureClass enables every class, shape2D included.
         featureClasses = FeatureClass.allCases.map { ($0, nil) }
@@ -35,24 +38,35 @@ extension ExtractionSettings {
                 }
             case "voxelSetting":
                 if !value.isNull {
-                    throw InputError(file: file, field: "voxelSetting",
+                    throw InputError(file: file, position: value.position, field: "voxelSetting",
                                      "voxel-based extraction is not supported yet")
                 }
             case "ibsi": try applyIBSIOptions(value, file: file)
             case "convention":
                 let text = try value.string(file: file, key: key)
                 guard let convention = FeatureConvention(rawValue: text) else {
-                    throw InputError(file: file, field: key, value: text,
-                                     "should be pyradiomics or ibsi")
+                    throw value.error(file: file, key: key, "should be pyradiomics or ibsi")
                 }
                 self.convention = convention
             default:
-                throw InputError(file: file, field: key,
+                throw InputError(file: file, position: yaml.position(ofKey: key), field: key,
                                  "is not a parameter-file block; use setting, featureClass, "
                                  + "imageType, convention or ibsi")
             }
         }
-        try validate(file: file)
+        do {
+            try validate(file: file)
+        } catch var error as InputError where error.position == nil {
+            error.position = Self.position(of: error.field, in: yaml)
+            throw error
+        }
+    }
+
+    /// Where a setting named by `validate` stands: its value in `setting` or in
+    /// `imageType.Original`, or for `imageType` the block itself.
+    static func position(of field: String, in yaml: YAMLNode) -> TextPosition? {
+        if field == "imageType" { return yaml["imageType"]?.position }
+        return (yaml["imageType"]?["Original"]?[field] ?? yaml["setting"]?[field])?.position
     }
 
     /// The `ibsi` block (see `IBSIOptions`).
@@ -61,9 +75,7 @@ extension ExtractionSettings {
             let field = "ibsi.\(key)"
             func positive() throws -> Double {
                 let x = try value.double(file: file, key: field)
-                guard x > 0 else {
-                    throw InputError(file: file, field: field, value: "\(x)", "should be > 0")
-                }
+                guard x > 0 else { throw value.error(file: file, key: field, "should be > 0") }
                 return x
             }
             switch key {
@@ -73,15 +85,12 @@ extension ExtractionSettings {
             case "ivhBinSize": ibsiOptions.ivhBinSize = try positive()
             case "ivhBinCount":
                 let n = try value.int(file: file, key: field)
-                guard n >= 1 else {
-                    throw InputError(file: file, field: field, value: "\(n)", "should be >= 1")
-                }
+                guard n >= 1 else { throw value.error(file: file, key: field, "should be >= 1") }
                 ibsiOptions.ivhBinCount = n
             case "partialVolumeThreshold":
                 let t = try value.double(file: file, key: field)
                 guard t > 0 && t <= 1 else {
-                    throw InputError(file: file, field: field, value: "\(t)",
-                                     "should be in (0, 1]")
+                    throw value.error(file: file, key: field, "should be in (0, 1]")
                 }
                 ibsiOptions.partialVolumeThreshold = t
             case "roiInterpolation":
@@ -90,11 +99,10 @@ extension ExtractionSettings {
                 case "linear": ibsiOptions.roiInterpolation = .linear
                 case "nearest": ibsiOptions.roiInterpolation = .nearestNeighbour
                 default:
-                    throw InputError(file: file, field: field, value: text,
-                                     "should be linear or nearest")
+                    throw value.error(file: file, key: field, "should be linear or nearest")
                 }
             default:
-                throw InputError(file: file, field: field,
+                throw InputError(file: file, position: node.position(ofKey: key), field: field,
                                  "is not an ibsi option; use initialRounding, intensityRounding, "
                                  + "outlierSigma, partialVolumeThreshold, roiInterpolation, "
                                  + "ivhBinSize or ivhBinCount")
@@ -112,15 +120,15 @@ extension ExtractionSettings {
         for (name, list) in pairs {
             guard let featureClass = FeatureClass(rawValue: name) else {
                 let known = FeatureClass.allCases.map(\.rawValue).joined(separator: ", ")
-                throw InputError(file: file, field: "featureClass", value: name,
+                throw InputError(file: file, position: node.position(ofKey: name),
+                                 field: "featureClass", value: name,
                                  "is not a feature class; known: \(known)")
             }
-            let names = try list.sequence(file: file, key: "featureClass.\(name)").map {
-                try $0.string(file: file, key: "featureClass.\(name)")
-            }
+            let items = try list.sequence(file: file, key: "featureClass.\(name)")
+            let names = try items.map { try $0.string(file: file, key: "featureClass.\(name)") }
             if let known = featureClass.knownFeatureNames {
-                for feature in names where !known.contains(feature) {
-                    throw InputError(file: file, field: "featureClass.\(name)", value: feature,
+                for item in items where !known.contains(item.shortDescription) {
+                    throw item.error(file: file, key: "featureClass.\(name)",
                                      "is not a \(name) feature; known: "
                                      + known.sorted().joined(separator: ", "))
                 }
@@ -136,14 +144,12 @@ extension ExtractionSettings {
         for (key, value) in try node.mapping(file: file, key: prefix) {
             let field = "\(prefix).\(key)"
             func positive(_ x: Double) throws -> Double {
-                guard x > 0 else {
-                    throw InputError(file: file, field: field, value: "\(x)", "should be > 0")
-                }
+                guard x > 0 else { throw value.error(file: file, key: field, "should be > 0") }
                 return x
             }
-            func atLeast(_ x: Int, _ low: Int) throws -> Int {
+            func atLeast(_ x: Int, _ low: Int, _ item: YAMLNode? = nil) throws -> Int {
                 guard x >= low else {
-                    throw InputError(file: file, field: field, value: "\(x)", "should be >= \(low)")
+                    throw (item ?? value).error(file: file, key: field, "should be >= \(low)")
                 }
                 return x
             }
@@ -161,7 +167,7 @@ extension ExtractionSettings {
                 case "weightingNorm": weightingNorm = nil
                 case "interpolator": noInterpolator = true
                 default:
-                    throw InputError(file: file, field: field, value: "null", "needs a value")
+                    throw value.error(file: file, key: field, "needs a value")
                 }
                 continue
             }
@@ -178,15 +184,16 @@ extension ExtractionSettings {
             case "removeOutliers": removeOutliers = try positive(value.double(file: file, key: field))
             case "resampledPixelSpacing":
                 let spacing = try doubles()
-                for s in spacing where s < 0 {
-                    throw InputError(file: file, field: field, value: "\(s)", "should be >= 0")
+                if let negative = try value.sequence(file: file, key: field)
+                    .first(where: { try $0.double(file: file, key: field) < 0 }) {
+                    throw negative.error(file: file, key: field, "should be >= 0")
                 }
                 resampledPixelSpacing = spacing
             case "interpolator":
                 let text = try value.string(file: file, key: field)
                 guard let interpolator = Interpolator(pyRadiomicsName: text) else {
-                    throw InputError(file: file, field: field, value: text,
-                                     "should be sitkBSpline, sitkLinear or sitkNearestNeighbor")
+                    throw value.error(file: file, key: field,
+                                      "should be sitkBSpline, sitkLinear or sitkNearestNeighbor")
                 }
                 self.interpolator = interpolator
             case "padDistance": padDistance = try atLeast(value.int(file: file, key: field), 0)
@@ -194,15 +201,15 @@ extension ExtractionSettings {
             case "resegmentRange":
                 let range = try doubles()
                 guard (1...2).contains(range.count) else {
-                    throw InputError(file: file, field: field, value: "\(range)",
-                                     "needs one (lower) or two (lower, upper) values")
+                    throw value.error(file: file, key: field,
+                                      "needs one (lower) or two (lower, upper) values")
                 }
                 resegmentRange = range
             case "resegmentMode":
                 let text = try value.string(file: file, key: field)
                 guard let mode = Resegmentation.Mode(rawValue: text) else {
-                    throw InputError(file: file, field: field, value: text,
-                                     "should be absolute, relative or sigma")
+                    throw value.error(file: file, key: field,
+                                      "should be absolute, relative or sigma")
                 }
                 resegmentMode = mode
             case "resegmentShape": resegmentShape = try value.bool(file: file, key: field)
@@ -211,21 +218,21 @@ extension ExtractionSettings {
             case "voxelArrayShift": voxelArrayShift = Double(try value.int(file: file, key: field))
             case "distances":
                 distances = try value.sequence(file: file, key: field).map {
-                    try atLeast($0.int(file: file, key: field), 1)
+                    try atLeast($0.int(file: file, key: field), 1, $0)
                 }
             case "force2D": force2D = try value.bool(file: file, key: field)
             case "force2Ddimension":
                 let d = try value.int(file: file, key: field)
                 guard (0...2).contains(d) else {
-                    throw InputError(file: file, field: field, value: "\(d)", "should be 0, 1 or 2")
+                    throw value.error(file: file, key: field, "should be 0, 1 or 2")
                 }
                 force2Ddimension = d
             case "symmetricalGLCM": symmetricalGLCM = try value.bool(file: file, key: field)
             case "weightingNorm":
                 let text = try value.string(file: file, key: field)
                 guard ["manhattan", "euclidean", "infinity", "no_weighting"].contains(text) else {
-                    throw InputError(file: file, field: field, value: text,
-                                     "should be manhattan, euclidean, infinity or no_weighting")
+                    throw value.error(file: file, key: field,
+                                      "should be manhattan, euclidean, infinity or no_weighting")
                 }
                 weightingNorm = text
             case "gldm_a": gldmAlpha = try atLeast(value.int(file: file, key: field), 0)
@@ -233,12 +240,13 @@ extension ExtractionSettings {
                  "lbp2DRadius", "lbp2DSamples", "lbp2DMethod", "lbp3DLevels",
                  "lbp3DIcosphereRadius", "lbp3DIcosphereSubdivision":
                 // Settings of filters and vector masks, which petrad does not have yet.
-                throw InputError(file: file, field: field, value: value.shortDescription,
+                throw InputError(file: file, position: node.position(ofKey: key), field: field,
+                                 value: value.shortDescription,
                                  "belongs to image filters or segmentation objects, which are "
                                  + "not supported yet; remove it")
             default:
-                throw InputError(file: file, field: field, value: value.shortDescription,
-                                 "is not a PyRadiomics setting")
+                throw InputError(file: file, position: node.position(ofKey: key), field: field,
+                                 value: value.shortDescription, "is not a PyRadiomics setting")
             }
         }
     }

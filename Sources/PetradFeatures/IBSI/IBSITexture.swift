@@ -2,9 +2,11 @@ import Foundation
 
 /// IBSI texture families with their aggregation methods.
 enum IBSITexture {
-    static func features(_ roi: DiscretisedROI, settings: IBSIFeatureSettings)
-        -> [IBSIFeatureValue] {
-        let grid = IBSIGrid(roi)
+    /// Texture features of `roi` (intensity mask levels); `morphologicalMask` (same grid, x
+    /// fastest, nonzero inside; nil = the intensity mask) gives the GLDZM its distance map.
+    static func features(_ roi: DiscretisedROI, morphologicalMask: [UInt8]? = nil,
+                         settings: IBSIFeatureSettings) -> [IBSIFeatureValue] {
+        let grid = IBSIGrid(roi, morphologicalMask: morphologicalMask)
         let families = settings.families
         let aggregations = settings.aggregations
         var out: [IBSIFeatureValue] = []

@@ -1,18 +1,33 @@
 import Foundation
 
 /// The discretised ROI as the IBSI texture matrices walk it: grey levels in IBSI numbering
-/// (1 = first bin from the discretisation origin, absent levels kept), 0 outside the ROI,
-/// cropped to the ROI's bounding box. Slices are the z planes (IBSI 2D = axial).
+/// (1 = first bin from the discretisation origin, absent levels kept), 0 outside the ROI
+/// intensity mask, with the ROI morphological mask beside them (the GLDZM measures distance to
+/// its edge), both cropped to the box that holds the two masks. Slices are the z planes
+/// (IBSI 2D = axial).
 struct IBSIGrid {
     let size: SIMD3<Int>
     let levels: [Int32]
+    /// The morphological mask on the same box: true inside. It holds every voxel with a level.
+    let morphology: [Bool]
     /// N_g: the number of grey levels (largest level if the ROI holds more than `roi.ng`).
     let ng: Int
-    /// Voxels in the ROI.
+    /// Voxels in the ROI intensity mask.
     let voxelCount: Int
 
-    init(_ roi: DiscretisedROI) {
+    /// - Parameters:
+    ///   - roi: grey levels, 0 outside the intensity mask.
+    ///   - morphologicalMask: the morphological mask on `roi`'s grid (x fastest, nonzero
+    ///     inside); nil when it is the intensity mask itself. A voxel with a level outside it
+    ///     is counted inside (IBSI: the intensity mask is a subset of the morphological mask;
+    ///     `IBSIFeatures` refuses inputs where it is not).
+    init(_ roi: DiscretisedROI, morphologicalMask: [UInt8]? = nil) {
         let n = roi.size
+        if let morphologicalMask {
+            precondition(morphologicalMask.count == roi.levels.count,
+                         "morphological mask has \(morphologicalMask.count) voxels, the ROI "
+                         + "\(roi.levels.count)")
+        }
         var lower = n
         var upper = SIMD3<Int>(-1, -1, -1)
         var largest: Int32 = 0
@@ -22,9 +37,11 @@ struct IBSIGrid {
             for y in 0..<n.y {
                 for x in 0..<n.x {
                     let level = roi.levels[index]
-                    if level > 0 {
+                    if level > 0 || (morphologicalMask?[index] ?? 0) != 0 {
                         lower = pointwiseMin(lower, SIMD3(x, y, z))
                         upper = pointwiseMax(upper, SIMD3(x, y, z))
+                    }
+                    if level > 0 {
                         largest = max(largest, level)
                         count += 1
                     }
@@ -37,22 +54,27 @@ struct IBSIGrid {
         guard count > 0 else {
             size = .zero
             levels = []
+            morphology = []
             return
         }
         let box = upper &- lower &+ 1
         var cropped = [Int32](repeating: 0, count: box.x * box.y * box.z)
+        var inside = [Bool](repeating: false, count: cropped.count)
         var out = 0
         for z in lower.z...upper.z {
             for y in lower.y...upper.y {
                 let row = lower.x + n.x * (y + n.y * z)
                 for x in 0..<box.x {
-                    cropped[out] = max(roi.levels[row + x], 0)
+                    let level = max(roi.levels[row + x], 0)
+                    cropped[out] = level
+                    inside[out] = level > 0 || (morphologicalMask?[row + x] ?? 0) != 0
                     out += 1
                 }
             }
         }
         size = box
         levels = cropped
+        morphology = inside
     }
 
     @inline(__always)
@@ -63,6 +85,13 @@ struct IBSIGrid {
     func level(_ x: Int, _ y: Int, _ z: Int) -> Int32 {
         guard x >= 0, y >= 0, z >= 0, x < size.x, y < size.y, z < size.z else { return 0 }
         return levels[index(x, y, z)]
+    }
+
+    /// True when (x, y, z) is inside the morphological mask (false outside the box).
+    @inline(__always)
+    func inMorphology(_ x: Int, _ y: Int, _ z: Int) -> Bool {
+        guard x >= 0, y >= 0, z >= 0, x < size.x, y < size.y, z < size.z else { return false }
+        return morphology[index(x, y, z)]
     }
 
     /// Slices (z) that hold at least one ROI voxel.

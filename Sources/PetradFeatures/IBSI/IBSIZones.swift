@@ -2,9 +2,9 @@ import Foundation
 
 /// IBSI grey level size zone matrix (GLSZM, 9SAK) and grey level distance zone matrix
 /// (GLDZM, VMDZ): zones are groups of connected voxels of one grey level (8-connected within a
-/// slice in 2D, 26-connected in 3D); a zone's distance is the smallest distance of its voxels
-/// to the ROI edge, counted in face-connected steps (4-connected in 2D, 6 in 3D), a voxel on
-/// the edge having distance 1.
+/// slice in 2D, 26-connected in 3D) of the intensity mask; a zone's distance is the smallest
+/// distance of its voxels to the edge of the morphological mask, counted in face-connected
+/// steps (4-connected in 2D, 6 in 3D), a voxel on the edge having distance 1.
 enum IBSIZones {
     struct Zone {
         var level: Int32
@@ -54,21 +54,26 @@ enum IBSIZones {
         return out
     }
 
-    /// Distance of each ROI voxel to the ROI edge (1 on the edge), face-connected steps;
-    /// in-plane only when `planar`. Voxels outside the ROI or the slices hold 0.
+    /// Distance of each voxel of the morphological mask to that mask's edge (1 on the edge),
+    /// in face-connected steps, in-plane only when `planar`; 0 outside the mask or the slices.
+    ///
+    /// IBSI 1 (GLDZM, "Morphological and intensity masks") takes the distance map from the
+    /// morphological mask and the zones from the intensity mask: a hole that re-segmentation
+    /// cuts into the ROI is not an edge. Computed as the manual's repeated erosion would
+    /// (voxels beyond the box count as outside), by one breadth-first pass from the edge.
     static func edgeDistance(_ grid: IBSIGrid, slices: ClosedRange<Int>, planar: Bool) -> [Int] {
-        var d = [Int](repeating: 0, count: grid.levels.count)
+        var d = [Int](repeating: 0, count: grid.morphology.count)
         var steps: [SIMD3<Int>] = [SIMD3(1, 0, 0), SIMD3(-1, 0, 0), SIMD3(0, 1, 0),
                                    SIMD3(0, -1, 0)]
         if !planar { steps += [SIMD3(0, 0, 1), SIMD3(0, 0, -1)] }
         var frontier: [SIMD3<Int>] = []
         for z in slices {
             for y in 0..<grid.size.y {
-                for x in 0..<grid.size.x where grid.levels[grid.index(x, y, z)] > 0 {
+                for x in 0..<grid.size.x where grid.morphology[grid.index(x, y, z)] {
                     let p = SIMD3(x, y, z)
                     if steps.contains(where: { s in
                         let q = p &+ s
-                        return grid.level(q.x, q.y, q.z) == 0 }) {
+                        return !grid.inMorphology(q.x, q.y, q.z) }) {
                         d[grid.index(x, y, z)] = 1
                         frontier.append(p)
                     }
@@ -81,7 +86,7 @@ enum IBSIZones {
             for p in frontier {
                 for s in steps {
                     let q = p &+ s
-                    guard grid.level(q.x, q.y, q.z) > 0 else { continue }
+                    guard grid.inMorphology(q.x, q.y, q.z) else { continue }
                     let k = grid.index(q.x, q.y, q.z)
                     if d[k] == 0 {
                         d[k] = current + 1

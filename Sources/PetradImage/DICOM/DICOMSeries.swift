@@ -132,6 +132,13 @@ public enum DICOMSeriesReader {
         for (keyword, path) in suvAttributes {
             if let value = file.string(path: path) { out[keyword] = value }
         }
+        for (keyword, value) in privateAttributeValues(of: file) { out[keyword] = value }
+        return out
+    }
+
+    /// The private SUV elements present with their expected private creator (or none).
+    static func privateAttributeValues(of file: DICOMFile) -> [String: String] {
+        var out: [String: String] = [:]
         for (keyword, tag, creator) in privateAttributes {
             guard let value = file.string(tag) else { continue }
             let creatorTag = (tag & 0xFFFF_0000) | ((tag & 0xFF00) >> 8)
@@ -181,18 +188,14 @@ public enum DICOMSeriesReader {
     /// Reads and assembles the files of one series.
     public static func read(series: DICOMSeriesSummary, allowGaps: Bool = false) throws
         -> DICOMImageSeries {
-        struct Decoded {
-            var slice: DICOMSlice
-            var rowDirection: SIMD3<Double>
-            var columnDirection: SIMD3<Double>
-            var pixelSpacing: SIMD2<Double>
-            var size: SIMD2<Int>
-            var stored: [Double]
-            var thickness: Double?
-        }
-        var decoded: [Decoded] = []
+        var decoded: [DecodedSlice] = []
         for path in series.files {
             let file = try DICOMFile(path: path, pixels: true)
+            if file.itemCount(DICOMTag.perFrameFunctionalGroupsSequence) > 0 {
+                decoded += try DICOMMultiFrame.slices(of: file, path: path,
+                                                      pixels: try file.pixelValues())
+                continue
+            }
             guard let position = file.doubles(DICOMTag.imagePositionPatient),
                   position.count == 3 else {
                 throw InputError(file: path, field: "ImagePositionPatient",
@@ -213,11 +216,11 @@ public enum DICOMSeriesReader {
             }
             let pixels = try file.pixelValues()
             guard pixels.frames == 1 else {
-                // Not yet: enhanced (multi-frame) image objects; their per-frame functional
-                // groups would give one position per frame.
+                // Multi-frame without functional groups (e.g. NM): no position per frame.
                 throw InputError(file: path, field: "NumberOfFrames", value: "\(pixels.frames)",
-                                 "multi-frame image files are not read yet; export one file "
-                                     + "per slice")
+                                 "a multi-frame file without PerFrameFunctionalGroupsSequence "
+                                     + "(SOP class \(file.string(DICOMTag.sopClassUID) ?? "?")) "
+                                     + "gives no position per frame; export one file per slice")
             }
             let slope = file.double(DICOMTag.rescaleSlope) ?? 1
             let intercept = file.double(DICOMTag.rescaleIntercept) ?? 0
@@ -225,7 +228,7 @@ public enum DICOMSeriesReader {
             let column = SIMD3(orientation[3], orientation[4], orientation[5])
             let normal = cross(row, column)
             let point = SIMD3(position[0], position[1], position[2])
-            decoded.append(Decoded(
+            decoded.append(DecodedSlice(
                 slice: DICOMSlice(path: path,
                                   sopInstanceUID: file.string(DICOMTag.sopInstanceUID) ?? "",
                                   position: point, normalPosition: dot(point, normal),

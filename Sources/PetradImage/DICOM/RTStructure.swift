@@ -114,6 +114,9 @@ public enum ContourRasterizer {
     /// Crossing rule per row of voxel centres: edge (a, b) crosses row y when
     /// `(a.y <= y) != (b.y <= y)`; centres with x in [x_2i, x_2i+1) between sorted crossings
     /// are inside (half-open, so two contours sharing an edge do not both claim its voxels).
+    /// A centre exactly on the contour is thus kept where the region starts (lower column or
+    /// row index) and left out where it ends; MIRP's two-way ray test leaves such centres out,
+    /// skimage.draw.polygon keeps them. Contours off the voxel centres are unaffected.
     public static func rasterize(_ roi: RTStructure.ROI, onto geometry: Geometry,
                                  slicePositions: [Double]? = nil) -> RasterizedROI {
         var mask = Volume<UInt8>(geometry: geometry, repeating: 0)

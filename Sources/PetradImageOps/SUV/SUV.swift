@@ -10,6 +10,10 @@ public enum SUVNormalisation: String, Sendable, CaseIterable {
     /// SUVlbm, James: M 1.10 W - 128 (W/H)^2, F 1.07 W - 148 (W/H)^2 (kg, cm); DICOM
     /// SUVType LBMJAMES128.
     case leanBodyMassJames = "lbm-james"
+    /// SUVlbm as calculate-suv (cornerstonejs) computes it: James with 120 in place of 128 for
+    /// men, M 1.10 W - 120 (W/H)^2, F 1.07 W - 148 (W/H)^2. Not the DICOM LBMJAMES128 rule;
+    /// only to reproduce that tool's SUVlbm.
+    case leanBodyMassJamesCalculateSUV = "lbm-james120"
     /// SUVlbm, Janmahasatian: M 9270 W / (6680 + 216 BMI), F 9270 W / (8780 + 244 BMI).
     case leanBodyMassJanmahasatian = "lbm-janmahasatian"
     /// SUVibw: M 48.0 + 1.06 (H - 152), F 45.5 + 0.91 (H - 152) kg (H cm).
@@ -78,6 +82,9 @@ public enum SUV {
         "C-B1038": ("O-15", 122.24), "C-131A3": ("Ga-68", 4062.6), "C-159A2": ("Rb-82", 75.45),
     ]
 
+    /// SOP class UID of Enhanced PET Image Storage (PS3.4 B.5).
+    public static let enhancedPETStorage = "1.2.840.10008.5.1.4.1.1.130"
+
     /// Series-level attributes that must be equal on every slice.
     static let seriesLevel = ["Units", "DecayCorrection", "PatientWeight", "PatientSize",
                               "PatientSex", "SeriesDate", "SeriesTime", "RadionuclideTotalDose",
@@ -110,8 +117,13 @@ public enum SUV {
     /// the source in errors.
     public static func factors(slices: [[String: String]], file: String = "",
                                options: SUVOptions = SUVOptions()) throws -> SUVConversion {
-        guard let first = slices.first else {
+        guard var first = slices.first else {
             throw InputError(file: file, "no slice to convert to SUV")
+        }
+        var slices = slices
+        if first["Units"] == nil, first["SOPClassUID"] == enhancedPETStorage {
+            slices = try classicKeywords(enhancedPET: slices, file: file)
+            first = slices[0]
         }
         for key in seriesLevel {
             let values = Set(slices.map { $0[key] ?? "" })
@@ -235,6 +247,8 @@ public enum SUV {
             case .bodyWeight: scale = 1
             case .bodySurfaceArea: scale = try body.bodySurfaceArea() / w
             case .leanBodyMassJames: scale = try body.leanBodyMassJames() / w
+            case .leanBodyMassJamesCalculateSUV:
+                scale = try body.leanBodyMassJames(maleCoefficient: 120) / w
             case .leanBodyMassJanmahasatian: scale = try body.leanBodyMassJanmahasatian() / w
             case .idealBodyWeight: scale = try body.idealBodyWeight() / w
             }
@@ -310,6 +324,23 @@ public enum SUV {
         }
         switch decayCorrection {
         case "START":
+            if let text = value("DecayCorrectionDateTime") {
+                // Enhanced PET: the time the values are decay-corrected to is given.
+                guard let time = DICOMDateTime(dateTime: text) else {
+                    throw InputError(file: file, field: "DecayCorrectionDateTime (0018,9701)",
+                                     value: text, "could not be read as a DICOM date-time")
+                }
+                let decayTime = time.seconds - injection.seconds
+                guard decayTime >= 0 else {
+                    throw InputError(file: file, field: "RadiopharmaceuticalStartDateTime",
+                                     value: "\(injection)", "is after DecayCorrectionDateTime "
+                                         + "\(time); decay time cannot be negative")
+                }
+                return (Array(repeating: weightG / (dose * pow(2, -decayTime / halfLife)),
+                              count: slices.count),
+                        "DecayCorrection START, reference time DecayCorrectionDateTime "
+                            + "\(time) (Enhanced PET, DecayCorrected YES)", time)
+            }
             let scan = try scanReferenceTime(slices: slices, file: file)
             if let time = scan.time {
                 let decayTime = time.seconds - injection.seconds
@@ -503,10 +534,11 @@ public struct BodySize: Sendable {
         }
     }
 
-    /// Lean body mass (g), James: M 1.10 W - 128 (W/H)^2, F 1.07 W - 148 (W/H)^2.
-    public func leanBodyMassJames() throws -> Double {
+    /// Lean body mass (g), James: M 1.10 W - 128 (W/H)^2, F 1.07 W - 148 (W/H)^2 (DICOM
+    /// LBMJAMES128). `maleCoefficient` 120 gives calculate-suv's variant.
+    public func leanBodyMassJames(maleCoefficient: Double = 128) throws -> Double {
         let w = try weight(), h = try heightCm()
-        return try bySex(1.10 * w - 128 * (w / h) * (w / h),
+        return try bySex(1.10 * w - maleCoefficient * (w / h) * (w / h),
                          1.07 * w - 148 * (w / h) * (w / h)) * 1000
     }
 
