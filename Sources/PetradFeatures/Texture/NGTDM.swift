@@ -19,9 +19,12 @@ enum NGTDM {
         var count = [Double](repeating: 0, count: ngc)
         var s = [Double](repeating: 0, count: ngc)
         VoxelNeighbourhood(grid, settings: settings).forEachVoxel { level, grey, neighbours in
+            var found = 0.0
             var sum = 0.0
-            for neighbour in neighbours { sum += Double(neighbour) }
-            let found = Double(neighbours.count)
+            for neighbour in neighbours {
+                found += 1
+                sum += Double(neighbour)
+            }
             let diff = found == 0 ? 0 : abs(Double(grey) - sum / found)
             count[Int(level)] += 1
             s[Int(level)] += diff

@@ -8,49 +8,93 @@ struct VoxelNeighbourhood {
     let grid: TextureGrid
     /// The offsets in PyRadiomics' order (`textureDirections`, both signs).
     let offsets: [SIMD3<Int>]
+    /// Linear index step of each offset in `grid` (x fastest).
+    private let steps: [Int]
+    /// Largest |offset| along each axis: a voxel at least this far from every face of the box
+    /// has all its neighbours inside it, so their bounds need no check.
+    private let reach: SIMD3<Int>
 
     init(_ grid: TextureGrid, settings: TextureSettings) {
         self.grid = grid
         offsets = textureDirections(grid, settings: settings, bidirectional: true)
+        steps = offsets.map { grid.step($0) }
+        reach = offsets.reduce(SIMD3<Int>.zero) { pointwiseMax($0, pointwiseMax($1, 0 &- $1)) }
     }
 
     /// Calls `body` for every ROI voxel, x fastest, with its compact level index, its grey
     /// level and the grey levels of its neighbours in the ROI, in `offsets` order. The
-    /// neighbours live in one scratch buffer reused from voxel to voxel: read them in `body`,
-    /// do not keep them.
+    /// neighbours are read from the grid while `body` iterates them; nothing is allocated per
+    /// voxel.
     @inline(__always)
     func forEachVoxel(_ body: (_ level: Int32, _ grey: Int32,
-                               _ neighbours: UnsafeBufferPointer<Int32>) -> Void) {
+                               _ neighbours: NeighbourGreyLevels) -> Void) {
         let n = grid.size
-        var scratch = [Int32](repeating: 0, count: offsets.count)
-        scratch.withUnsafeMutableBufferPointer { found in
-            grid.levels.withUnsafeBufferPointer { v in
-                grid.compact.withUnsafeBufferPointer { c in
-                    var index = 0
-                    for z in 0..<n.z {
-                        for y in 0..<n.y {
-                            for x in 0..<n.x {
-                                defer { index += 1 }
-                                let level = c[index]
-                                if level < 0 { continue }
-                                var count = 0
-                                for o in offsets {
-                                    let nx = x + o.x, ny = y + o.y, nz = z + o.z
-                                    if nx < 0 || nx >= n.x || ny < 0 || ny >= n.y || nz < 0
-                                        || nz >= n.z { continue }
-                                    let grey = v[nx + n.x * (ny + n.y * nz)]
-                                    if grey > 0 {
-                                        found[count] = grey
-                                        count += 1
-                                    }
+        let inner = n &- reach
+        offsets.withUnsafeBufferPointer { o in
+            steps.withUnsafeBufferPointer { s in
+                grid.levels.withUnsafeBufferPointer { v in
+                    grid.compact.withUnsafeBufferPointer { c in
+                        var index = 0
+                        for z in 0..<n.z {
+                            for y in 0..<n.y {
+                                for x in 0..<n.x {
+                                    defer { index += 1 }
+                                    let level = c[index]
+                                    if level < 0 { continue }
+                                    let interior = x >= reach.x && x < inner.x && y >= reach.y
+                                        && y < inner.y && z >= reach.z && z < inner.z
+                                    body(level, v[index], NeighbourGreyLevels(
+                                        levels: v, offsets: o, steps: s, size: n,
+                                        voxel: SIMD3(x, y, z), index: index,
+                                        interior: interior))
                                 }
-                                body(level, v[index],
-                                     UnsafeBufferPointer(rebasing: found[0..<count]))
                             }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// The grey levels of one voxel's neighbours that lie in the ROI, in offset order; valid only
+/// inside `VoxelNeighbourhood.forEachVoxel`'s body.
+struct NeighbourGreyLevels: Sequence, IteratorProtocol {
+    let levels: UnsafeBufferPointer<Int32>
+    let offsets: UnsafeBufferPointer<SIMD3<Int>>
+    let steps: UnsafeBufferPointer<Int>
+    let size: SIMD3<Int>
+    let voxel: SIMD3<Int>
+    let index: Int
+    /// Every neighbour is inside the box (no bounds check needed).
+    let interior: Bool
+    private var position = 0
+
+    init(levels: UnsafeBufferPointer<Int32>, offsets: UnsafeBufferPointer<SIMD3<Int>>,
+         steps: UnsafeBufferPointer<Int>, size: SIMD3<Int>, voxel: SIMD3<Int>, index: Int,
+         interior: Bool) {
+        self.levels = levels
+        self.offsets = offsets
+        self.steps = steps
+        self.size = size
+        self.voxel = voxel
+        self.index = index
+        self.interior = interior
+    }
+
+    @inline(__always)
+    mutating func next() -> Int32? {
+        while position < steps.count {
+            let k = position
+            position += 1
+            if !interior {
+                let p = voxel &+ offsets[k]
+                if p.x < 0 || p.x >= size.x || p.y < 0 || p.y >= size.y || p.z < 0
+                    || p.z >= size.z { continue }
+            }
+            let grey = levels[index + steps[k]]
+            if grey > 0 { return grey }
+        }
+        return nil
     }
 }
