@@ -60,27 +60,20 @@ struct VoxelNeighbourhood {
 /// The grey levels of one voxel's neighbours that lie in the ROI, in offset order; valid only
 /// inside `VoxelNeighbourhood.forEachVoxel`'s body.
 struct NeighbourGreyLevels: Sequence, IteratorProtocol {
+    /// Grey level per voxel of the box (`TextureGrid.levels`), 0 outside the ROI.
     let levels: UnsafeBufferPointer<Int32>
+    /// The neighbourhood's offsets and their linear index steps.
     let offsets: UnsafeBufferPointer<SIMD3<Int>>
     let steps: UnsafeBufferPointer<Int>
+    /// Size of the box.
     let size: SIMD3<Int>
+    /// Position and linear index of the centre voxel.
     let voxel: SIMD3<Int>
     let index: Int
     /// Every neighbour is inside the box (no bounds check needed).
     let interior: Bool
-    private var position = 0
-
-    init(levels: UnsafeBufferPointer<Int32>, offsets: UnsafeBufferPointer<SIMD3<Int>>,
-         steps: UnsafeBufferPointer<Int>, size: SIMD3<Int>, voxel: SIMD3<Int>, index: Int,
-         interior: Bool) {
-        self.levels = levels
-        self.offsets = offsets
-        self.steps = steps
-        self.size = size
-        self.voxel = voxel
-        self.index = index
-        self.interior = interior
-    }
+    /// Index of the next offset to read.
+    var position = 0
 
     @inline(__always)
     mutating func next() -> Int32? {
