@@ -20,42 +20,15 @@ enum GLCM {
     static let names = textureFeatureNames(.glcm)
 
     static func features(_ grid: TextureGrid, settings: TextureSettings) -> TextureFeatureSet {
-        let directions = textureDirections(size: grid.size, distances: settings.distances,
-                                           force2D: settings.force2D,
-                                           force2Ddimension: settings.force2Ddimension,
-                                           bidirectional: false)
+        let directions = textureDirections(grid, settings: settings, bidirectional: false)
         let ngc = grid.grayLevels.count
-        // Features of each non-empty matrix; nil for an empty one (PyRadiomics deletes empty
-        // directions when there is more than one matrix, and an empty single matrix is NaN).
-        var perMatrix: [[Double]?]
-        if let norm = settings.weightingNorm {
-            var all: [Int32] = []
-            var ends: [Int] = []
-            var weights: [Double] = []
-            for offset in directions {
-                all.append(contentsOf: pairs(grid, offset: offset,
-                                             symmetric: settings.symmetricalGLCM))
-                ends.append(all.count / 2)
-                weights.append(glcmWeight(offset, spacing: settings.spacing, norm: norm))
-            }
-            let m = SparseMatrix(pairs: all, chunkEnds: ends, weights: weights,
-                                 rowCount: ngc, colCount: ngc)
-            perMatrix = [m.isEmpty ? nil : directionFeatures(m, grid: grid)]
-        } else {
-            // One direction per task: its pairs and matrix live only while it runs.
-            perMatrix = [[Double]?](repeating: nil, count: directions.count)
-            perMatrix.withUnsafeMutableBufferPointer { out in
-                let base = out.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: directions.count) { a in
-                    let p = pairs(grid, offset: directions[a], symmetric: settings.symmetricalGLCM)
-                    let m = SparseMatrix(pairs: p, chunkEnds: [p.count / 2], weights: [1],
-                                         rowCount: ngc, colCount: ngc)
-                    (base + a).pointee = m.isEmpty ? nil : directionFeatures(m, grid: grid)
-                }
-            }
-        }
-        let perDirection = perMatrix.compactMap { $0 }
-        if perDirection.isEmpty {
+        let averaged = directionAveragedFeatures(
+            directions: directions, weightingNorm: settings.weightingNorm,
+            rowCount: ngc, colCount: ngc,
+            weight: { glcmWeight($0, spacing: settings.spacing, norm: $1) },
+            pairs: { pairs(grid, offset: $0, symmetric: settings.symmetricalGLCM) },
+            features: { directionFeatures($0, grid: grid) })
+        guard var values = averaged else {
             let reason = directions.isEmpty
                 ? "GLCM: the ROI's bounding box (\(grid.size.x)x\(grid.size.y)x\(grid.size.z) "
                     + "voxels) admits no neighbour offset, so no co-occurrence exists"
@@ -63,7 +36,6 @@ enum GLCM {
                     + "co-occurrence matrix is empty"
             return TextureFeatureSet.allNaN(names, reason: reason)
         }
-        var values = (0..<names.count).map { k in nanMean(perDirection.map { $0[k] }) }
         // MCC of a single grey level is 1 (PyRadiomics: fewer than two eigenvalues).
         if ngc < 2 { values[Feature.mcc.rawValue] = 1 }
         return TextureFeatureSet(names: names, values: values, className: "GLCM")
@@ -116,6 +88,7 @@ enum GLCM {
         }
     }
 
+    /// The GLCM features in `names` order; a feature's raw value is its index in a value list.
     enum Feature: Int {
         case autocorrelation, clusterProminence, clusterShade, clusterTendency, contrast,
              correlation, differenceAverage, differenceEntropy, differenceVariance, id, idm,
@@ -214,31 +187,11 @@ enum GLCM {
             sumEntropy -= pxAddy[k] * log2(pxAddy[k] + eps)
         }
 
-        var out = [Double](repeating: .nan, count: names.count)
-        out[Feature.autocorrelation.rawValue] = autocorrelation
-        out[Feature.clusterProminence.rawValue] = prominence
-        out[Feature.clusterShade.rawValue] = shade
-        out[Feature.clusterTendency.rawValue] = tendency
-        out[Feature.contrast.rawValue] = contrast
-        out[Feature.correlation.rawValue] = correlation
-        out[Feature.differenceAverage.rawValue] = diffAverage
-        out[Feature.differenceEntropy.rawValue] = max(0, diffEntropy)
-        out[Feature.differenceVariance.rawValue] = diffVariance
-        out[Feature.id.rawValue] = id
-        out[Feature.idm.rawValue] = idm
-        out[Feature.idmn.rawValue] = idmn
-        out[Feature.idn.rawValue] = idn
-        out[Feature.imc1.rawValue] = imc1
-        out[Feature.imc2.rawValue] = imc2
-        out[Feature.inverseVariance.rawValue] = inverseVariance
-        out[Feature.jointAverage.rawValue] = ux
-        out[Feature.jointEnergy.rawValue] = energy
-        out[Feature.jointEntropy.rawValue] = max(0, hxy)
-        out[Feature.mcc.rawValue] = maximalCorrelationCoefficient(m, p: p, px: px, py: py)
-        out[Feature.maximumProbability.rawValue] = maxP
-        out[Feature.sumAverage.rawValue] = sumAverage
-        out[Feature.sumEntropy.rawValue] = max(0, sumEntropy)
-        out[Feature.sumSquares.rawValue] = sigx2
-        return out
+        // In `Feature` order, which is `names` order.
+        return [autocorrelation, prominence, shade, tendency, contrast, correlation, diffAverage,
+                max(0, diffEntropy), diffVariance, id, idm, idmn, idn, imc1, imc2,
+                inverseVariance, ux, energy, max(0, hxy),
+                maximalCorrelationCoefficient(m, p: p, px: px, py: py), maxP, sumAverage,
+                max(0, sumEntropy), sigx2]
     }
 }

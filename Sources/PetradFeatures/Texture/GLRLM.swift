@@ -15,45 +15,24 @@ import Foundation
 /// gives NaN for every feature.
 enum GLRLM {
     static let names = textureFeatureNames(.glrlm)
+    static let naming = GreyLevelSizeFeatures.Naming(
+        small: "ShortRun", large: "LongRun", greyLevelUnit: "Run", sizeUnit: "RunLength",
+        unit: "Run")
 
     static func features(_ grid: TextureGrid, settings: TextureSettings) -> TextureFeatureSet {
-        let directions = textureDirections(size: grid.size, distances: [1],
-                                           force2D: settings.force2D,
-                                           force2Ddimension: settings.force2Ddimension,
-                                           bidirectional: false)
         let ngc = grid.grayLevels.count
         let maxRun = max(grid.size.x, grid.size.y, grid.size.z)
-        var perMatrix: [[Double]?]
-        if let norm = settings.weightingNorm {
-            var all: [Int32] = []
-            var ends: [Int] = []
-            var weights: [Double] = []
-            for offset in directions {
-                all.append(contentsOf: runPairs(grid, offset: offset))
-                ends.append(all.count / 2)
-                weights.append(glrlmWeight(offset, spacing: settings.spacing, norm: norm))
-            }
-            let m = SparseMatrix(pairs: all, chunkEnds: ends, weights: weights,
-                                 rowCount: ngc, colCount: maxRun)
-            perMatrix = [m.isEmpty ? nil : directionFeatures(m, grid: grid)]
-        } else {
-            perMatrix = [[Double]?](repeating: nil, count: directions.count)
-            perMatrix.withUnsafeMutableBufferPointer { out in
-                let base = out.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: directions.count) { a in
-                    let runs = runPairs(grid, offset: directions[a])
-                    let m = SparseMatrix(pairs: runs, chunkEnds: [runs.count / 2],
-                                         weights: [1], rowCount: ngc, colCount: maxRun)
-                    (base + a).pointee = m.isEmpty ? nil : directionFeatures(m, grid: grid)
-                }
-            }
-        }
-        let perDirection = perMatrix.compactMap { $0 }
-        if perDirection.isEmpty {
+        let averaged = directionAveragedFeatures(
+            directions: textureDirections(grid, settings: settings, distances: [1],
+                                          bidirectional: false),
+            weightingNorm: settings.weightingNorm, rowCount: ngc, colCount: maxRun,
+            weight: { glrlmWeight($0, spacing: settings.spacing, norm: $1) },
+            pairs: { runPairs(grid, offset: $0) },
+            features: { directionFeatures($0, grid: grid) })
+        guard let values = averaged else {
             return TextureFeatureSet.allNaN(names, reason: "GLRLM: no line through the ROI "
                 + "holds more than one ROI voxel in any direction, so no run length exists")
         }
-        let values = (0..<names.count).map { k in nanMean(perDirection.map { $0[k] }) }
         return TextureFeatureSet(names: names, values: values, className: "GLRLM")
     }
 
@@ -129,62 +108,9 @@ enum GLRLM {
         return multiElement ? out : []
     }
 
-    /// Every GLRLM feature of one (possibly weighted) run length matrix, in `names` order.
+    /// Every GLRLM feature of one (possibly weighted) run length matrix, in `names` order:
+    /// the grey level / size family with runs as sizes (`N_r` = `N_z`).
     static func directionFeatures(_ m: SparseMatrix, grid: TextureGrid) -> [Double] {
-        let eps = textureEpsilon
-        let ngc = grid.grayLevels.count
-        let nr = m.total
-        var pg = [Double](repeating: 0, count: ngc)
-        var pr: [Double] = []
-        for k in 0..<m.values.count {
-            pg[Int(m.rows[k])] += m.values[k]
-            let c = Int(m.cols[k])
-            if c >= pr.count { pr.append(contentsOf: repeatElement(0, count: c + 1 - pr.count)) }
-            pr[c] += m.values[k]
-        }
-        var sre = 0.0, lre = 0.0, rln = 0.0, np = 0.0, uj = 0.0
-        for (c, v) in pr.enumerated() where v != 0 {
-            let j = Double(c + 1)
-            sre += v / (j * j)
-            lre += v * j * j
-            rln += v * v
-            np += v * j
-            uj += v / nr * j
-        }
-        var rv = 0.0
-        for (c, v) in pr.enumerated() where v != 0 {
-            let d = Double(c + 1) - uj
-            rv += v / nr * d * d
-        }
-        var gln = 0.0, lglre = 0.0, hglre = 0.0, ui = 0.0
-        for (r, v) in pg.enumerated() where v != 0 {
-            let i = Double(grid.grayLevels[r])
-            gln += v * v
-            lglre += v / (i * i)
-            hglre += v * i * i
-            ui += v / nr * i
-        }
-        var glv = 0.0
-        for (r, v) in pg.enumerated() where v != 0 {
-            let d = Double(grid.grayLevels[r]) - ui
-            glv += v / nr * d * d
-        }
-        var entropy = 0.0, srlgle = 0.0, srhgle = 0.0, lrlgle = 0.0, lrhgle = 0.0
-        for k in 0..<m.values.count {
-            let v = m.values[k]
-            let i = Double(grid.grayLevels[Int(m.rows[k])])
-            let j = Double(Int(m.cols[k]) + 1)
-            let q = v / nr
-            entropy -= q * log2(q + eps)
-            srlgle += v / (i * i * j * j)
-            srhgle += v * i * i / (j * j)
-            lrlgle += v * j * j / (i * i)
-            lrhgle += v * i * i * j * j
-        }
-        // names order: GLN, GLNN, GLV, HGLRE, LRE, LRHGLE, LRLGLE, LGLRE, RE, RLN, RLNN, RP,
-        // RV, SRE, SRHGLE, SRLGLE
-        return [gln / nr, gln / (nr * nr), glv, hglre / nr, lre / nr, lrhgle / nr,
-                lrlgle / nr, lglre / nr, max(0, entropy), rln / nr, rln / (nr * nr), nr / np,
-                rv, sre / nr, srhgle / nr, srlgle / nr]
+        GreyLevelSizeFeatures(m, grid: grid).values(of: names, naming: naming)
     }
 }

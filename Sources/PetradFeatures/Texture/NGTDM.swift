@@ -15,42 +15,19 @@ enum NGTDM {
     static let names = textureFeatureNames(.ngtdm)
 
     static func features(_ grid: TextureGrid, settings: TextureSettings) -> TextureFeatureSet {
-        let neighbours = textureDirections(size: grid.size, distances: settings.distances,
-                                           force2D: settings.force2D,
-                                           force2Ddimension: settings.force2Ddimension,
-                                           bidirectional: true)
-        let n = grid.size
         let ngc = grid.grayLevels.count
         var count = [Double](repeating: 0, count: ngc)
         var s = [Double](repeating: 0, count: ngc)
-        grid.levels.withUnsafeBufferPointer { v in
-            grid.compact.withUnsafeBufferPointer { c in
-                var index = 0
-                for z in 0..<n.z {
-                    for y in 0..<n.y {
-                        for x in 0..<n.x {
-                            defer { index += 1 }
-                            let level = c[index]
-                            if level < 0 { continue }
-                            var found = 0.0
-                            var sum = 0.0
-                            for o in neighbours {
-                                let nx = x + o.x, ny = y + o.y, nz = z + o.z
-                                if nx < 0 || nx >= n.x || ny < 0 || ny >= n.y || nz < 0
-                                    || nz >= n.z { continue }
-                                let j = nx + n.x * (ny + n.y * nz)
-                                if v[j] > 0 {
-                                    found += 1
-                                    sum += Double(v[j])
-                                }
-                            }
-                            let diff = found == 0 ? 0 : abs(Double(v[index]) - sum / found)
-                            count[Int(level)] += 1
-                            s[Int(level)] += diff
-                        }
-                    }
-                }
+        VoxelNeighbourhood(grid, settings: settings).forEachVoxel { level, grey, neighbours in
+            var found = 0.0
+            var sum = 0.0
+            for neighbour in neighbours {
+                found += 1
+                sum += Double(neighbour)
             }
+            let diff = found == 0 ? 0 : abs(Double(grey) - sum / found)
+            count[Int(level)] += 1
+            s[Int(level)] += diff
         }
         let nvp = count.reduce(0, +)
         let p = count.map { $0 / nvp }

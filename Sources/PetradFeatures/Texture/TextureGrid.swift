@@ -125,6 +125,15 @@ func textureDirections(size: SIMD3<Int>, distances: [Int], force2D: Bool,
     return bidirectional ? offsets : Array(offsets.prefix(offsets.count / 2))
 }
 
+/// `textureDirections` over `grid`'s bounding box, in the plane `settings` choose; `distances`
+/// are the settings' own unless given (GLRLM and GLSZM always look at distance 1).
+func textureDirections(_ grid: TextureGrid, settings: TextureSettings, distances: [Int]? = nil,
+                       bidirectional: Bool) -> [SIMD3<Int>] {
+    textureDirections(size: grid.size, distances: distances ?? settings.distances,
+                      force2D: settings.force2D, force2Ddimension: settings.force2Ddimension,
+                      bidirectional: bidirectional)
+}
+
 /// Accumulates weighted (row, column) pairs into a sparse matrix in time and memory linear in
 /// the number of pairs plus the number of rows and columns (rows bucketed by a counting sort,
 /// columns summed in one dense scratch row), never rows x columns.
