@@ -111,17 +111,17 @@ func inflateWhole(_ compressed: Data, size: Int) -> Data? {
     guard size > 0, isGzip(compressed),
           let decompressor = libdeflate_alloc_decompressor() else { return nil }
     defer { libdeflate_free_decompressor(decompressor) }
-    guard let out = malloc(size) else { return nil }
+    let out = LargeMemory.allocate(byteCount: size)
     var produced = 0
     let result = compressed.withUnsafeBytes { source in
         libdeflate_gzip_decompress_ex(decompressor, source.baseAddress, source.count, out, size,
                                       nil, &produced)
     }
     guard result == LIBDEFLATE_SUCCESS, produced == size else {
-        free(out)
+        LargeMemory.deallocate(out, byteCount: size)
         return nil
     }
-    return Data(bytesNoCopy: out, count: size, deallocator: .free)
+    return LargeMemory.data(owning: out, byteCount: size)
 }
 
 /// True when `data` starts with the gzip magic bytes 1f 8b.

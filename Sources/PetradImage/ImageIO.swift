@@ -112,6 +112,7 @@ public enum ImageIO {
         guard FileManager.default.fileExists(atPath: path) else {
             throw InputError(file: path, "does not exist; check the path.")
         }
+        if let mapped = LargeMemory.map(path: path) { return mapped }
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {

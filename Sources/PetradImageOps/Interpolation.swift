@@ -72,7 +72,7 @@ struct BSplineCoefficients: Sendable {
     /// Size of the block held: needed x range, widened y and z ranges.
     let blockSize: SIMD3<Int>
     /// Coefficients of the block, x fastest.
-    let values: [Double]
+    let values: LargeDoubleBuffer
 
     static let pole = 3.0.squareRoot() - 2.0
 
@@ -130,11 +130,9 @@ struct BSplineCoefficients: Sendable {
         let line = wide.upper.x - wide.lower.x + 1
         let skip = need.lower.x - wide.lower.x
         let (y0, z0) = (wide.lower.y, wide.lower.z)
-        var c = [Double](unsafeUninitializedCapacity: nx * ny * nz) { _, initialised in
-            initialised = nx * ny * nz
-        }
-        c.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let data = buffer.baseAddress!
+        let c = LargeDoubleBuffer(count: nx * ny * nz)
+        do {
+            nonisolated(unsafe) let data = c.pointer
             // Along x: every row of the widened box, filtered whole, its needed part kept.
             let rowCount = ny * nz
             let chunk = 256
@@ -279,7 +277,8 @@ struct BSplineCoefficients: Sendable {
         let iy = ay.i &- lower.y
         let iz = az.i &- lower.z
         var result = 0.0
-        values.withUnsafeBufferPointer { c in
+        do {
+            let c = values.pointer
             for kz in 0..<4 {
                 let oz = iz[kz] * sxy
                 for ky in 0..<4 {

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Memory for large voxel buffers (a decompressed image, B-spline coefficients) and read-only
+/// views of image files, taken from the kernel with `mmap` instead of `malloc`.
+///
+/// Why: glibc's `malloc` serves a large block from its heap once an earlier one of that size
+/// was freed, and a freed block in the middle of the heap stays resident, so a 17 MB file
+/// buffer freed before a 32 MB image is decompressed still counts in the peak memory. A mapping
+/// is returned to the kernel when it is released. Buffers of 2 MiB or more also ask for
+/// transparent huge pages (`MADV_HUGEPAGE`; Debian's default is "madvise"), which turns the
+/// thousands of 4 KiB page faults of filling a 32 MB buffer into a few dozen.
+enum LargeMemory {
+    /// Below this size `malloc` is used (its small blocks are reused without system calls).
+    static let threshold = 1 << 20
+
+    /// Uninitialised memory of `byteCount` (> 0) bytes, 64-byte aligned; free it with
+    /// `deallocate(_:byteCount:)`. When the kernel refuses a mapping, `malloc`'s memory.
+    static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
+        precondition(byteCount > 0, "LargeMemory.allocate: \(byteCount) bytes")
+        if byteCount >= threshold,
+           let p = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+                        0), p != MAP_FAILED {
+            if byteCount >= 2 << 20 { _ = madvise(p, byteCount, MADV_HUGEPAGE) }
+            return p
+        }
+        return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+    }
+
+    /// Frees memory from `allocate` (`byteCount` as allocated).
+    static func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+        if byteCount < threshold || munmap(pointer, byteCount) != 0 {
+            pointer.deallocate()
+        }
+    }
+
+    /// `Data` owning `byteCount` bytes from `allocate` (released with `deallocate`).
+    static func data(owning pointer: UnsafeMutableRawPointer, byteCount: Int) -> Data {
+        Data(bytesNoCopy: pointer, count: byteCount, deallocator: .custom { p, n in
+            LargeMemory.deallocate(p, byteCount: n)
+        })
+    }
+
+    /// The contents of a regular file as a read-only mapping (nothing is copied; only the pages
+    /// read become resident), or nil when it cannot be mapped (empty, not a regular file). As
+    /// with any mapped file, another process truncating the file while it is read stops this
+    /// one (SIGBUS); input images are not expected to change during a run.
+    static func map(path: String) -> Data? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0,
+              let p = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0),
+              p != MAP_FAILED else { return nil }
+        let count = Int(info.st_size)
+        _ = madvise(p, count, MADV_SEQUENTIAL)
+        return Data(bytesNoCopy: p, count: count, deallocator: .custom { p, n in
+            munmap(p, n)
+        })
+    }
+}
+
+/// A buffer of Doubles in `LargeMemory` (uninitialised), freed with its last reference.
+/// Shared between threads only to fill disjoint parts, then read.
+public final class LargeDoubleBuffer: @unchecked Sendable {
+    public let pointer: UnsafeMutablePointer<Double>
+    public let count: Int
+
+    public init(count: Int) {
+        let raw = LargeMemory.allocate(byteCount: max(count, 1) * 8)
+        pointer = raw.bindMemory(to: Double.self, capacity: max(count, 1))
+        self.count = count
+    }
+
+    deinit { LargeMemory.deallocate(UnsafeMutableRawPointer(pointer), byteCount: max(count, 1) * 8) }
+}
