@@ -6,9 +6,9 @@ import Foundation
 /// Why: glibc's `malloc` serves a large block from its heap once an earlier one of that size
 /// was freed, and a freed block in the middle of the heap stays resident, so a 17 MB file
 /// buffer freed before a 32 MB image is decompressed still counts in the peak memory. A mapping
-/// is returned to the kernel when it is released. Buffers of 2 MiB or more also ask for
-/// transparent huge pages (`MADV_HUGEPAGE`; Debian's default is "madvise"), which turns the
-/// thousands of 4 KiB page faults of filling a 32 MB buffer into a few dozen.
+/// is returned to the kernel when it is released (except the one kept for reuse, see
+/// `deallocate`). Transparent huge pages (`MADV_HUGEPAGE`) were tried and made no measurable
+/// difference on lung2, so they are not asked for.
 enum LargeMemory {
     /// Below this size `malloc` is used (its small blocks are reused without system calls).
     static let threshold = 1 << 20
@@ -17,21 +17,81 @@ enum LargeMemory {
     /// `deallocate(_:byteCount:)`. When the kernel refuses a mapping, `malloc`'s memory.
     static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         precondition(byteCount > 0, "LargeMemory.allocate: \(byteCount) bytes")
-        if byteCount >= threshold,
-           let p = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+        guard byteCount >= threshold else {
+            return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+        }
+        if let reused = state.withLock({ $0.take(atLeast: byteCount) }) { return reused }
+        if let p = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
                         0), p != MAP_FAILED {
             if byteCount >= 2 << 20 { _ = madvise(p, byteCount, MADV_HUGEPAGE) }
+            state.withLock { $0.sizes[p] = byteCount }
             return p
         }
         return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
     }
 
-    /// Frees memory from `allocate` (`byteCount` as allocated).
+    /// Frees memory from `allocate` (`byteCount` as asked for). The largest freed mapping is
+    /// kept for the next request it can hold: filling fresh pages costs a fault and a clear
+    /// each (on a virtual machine about as much as decompressing into them), and an extraction
+    /// frees a decompressed mask just before it decompresses the image, of the same size.
     static func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
-        if byteCount < threshold || munmap(pointer, byteCount) != 0 {
+        guard byteCount >= threshold else {
             pointer.deallocate()
+            return
+        }
+        let unmap: (UnsafeMutableRawPointer, Int)?? = state.withLock { state in
+            guard let size = state.sizes[pointer] else { return .none }
+            return .some(state.keep(pointer, size: size))
+        }
+        switch unmap {
+        case .none: pointer.deallocate()
+        case .some(.none): break
+        case .some(.some(let (p, size))): munmap(p, size)
         }
     }
+
+    /// The mappings handed out (their sizes) and the one kept for reuse.
+    private struct State {
+        var sizes: [UnsafeMutableRawPointer: Int] = [:]
+        var kept: (pointer: UnsafeMutableRawPointer, size: Int)? = nil
+
+        /// The kept mapping when it holds `count` bytes.
+        mutating func take(atLeast count: Int) -> UnsafeMutableRawPointer? {
+            guard let k = kept, k.size >= count else { return nil }
+            kept = nil
+            return k.pointer
+        }
+
+        /// Keeps the larger of `pointer` and the kept mapping; returns the one to unmap.
+        mutating func keep(_ pointer: UnsafeMutableRawPointer, size: Int)
+            -> (UnsafeMutableRawPointer, Int)?
+        {
+            guard let k = kept else {
+                kept = (pointer, size)
+                return nil
+            }
+            if size > k.size {
+                kept = (pointer, size)
+                sizes[k.pointer] = nil
+                return (k.pointer, k.size)
+            }
+            sizes[pointer] = nil
+            return (pointer, size)
+        }
+    }
+
+    private final class Locked<Value>: @unchecked Sendable {
+        private var value: Value
+        private let lock = NSLock()
+        init(_ value: Value) { self.value = value }
+        func withLock<R>(_ body: (inout Value) -> R) -> R {
+            lock.lock()
+            defer { lock.unlock() }
+            return body(&value)
+        }
+    }
+
+    private static let state = Locked(State())
 
     /// `Data` owning `byteCount` bytes from `allocate` (released with `deallocate`).
     static func data(owning pointer: UnsafeMutableRawPointer, byteCount: Int) -> Data {
