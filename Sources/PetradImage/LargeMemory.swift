@@ -23,7 +23,6 @@ enum LargeMemory {
         if let reused = state.withLock({ $0.take(atLeast: byteCount) }) { return reused }
         if let p = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
                         0), p != MAP_FAILED {
-            if byteCount >= 2 << 20 { _ = madvise(p, byteCount, MADV_HUGEPAGE) }
             state.withLock { $0.sizes[p] = byteCount }
             return p
         }
