@@ -107,7 +107,7 @@ public struct StoredVolume: Sendable {
     /// partial sum is an integer a Double holds exactly. Nil otherwise.
     public func exactIntegerSummary() -> (minimum: Double, maximum: Double, sum: Double)? {
         guard isPlainInteger, geometry.count > 0 else { return nil }
-        func run<T: FixedWidthInteger & SIMDScalar>(_: T.Type) -> (Int64, Int64, Int64) {
+        func run<T: FixedWidthInteger>(_: T.Type) -> (Int64, Int64, Int64) {
             if T.bitWidth <= 16, let typed = withAlignedVoxels(T.self, { p in
                 narrowSummary(p, count: geometry.count)
             }) {
@@ -144,39 +144,29 @@ public struct StoredVolume: Sendable {
         return (Double(low), Double(high), Double(sum))
     }
 
-    /// Minimum, maximum and sum of `count` integers of at most 16 bits, 16 lanes at a time: the
-    /// sums of 32-bit lanes are moved to 64 bits every 65,536 values, before they can overflow.
-    @inline(__always)
-    private func narrowSummary<T: FixedWidthInteger & SIMDScalar>(_ p: UnsafePointer<T>,
-                                                                  count: Int)
+    /// Minimum, maximum and sum of `count` integers of at most 16 bits, in simple loops the
+    /// compiler turns into vector code; the sum goes through 32-bit parts of 65,536 values,
+    /// which cannot overflow.
+    @_specialize(where T == Int16)
+    @_specialize(where T == UInt16)
+    @_specialize(where T == Int8)
+    @_specialize(where T == UInt8)
+    private func narrowSummary<T: FixedWidthInteger>(_ p: UnsafePointer<T>, count: Int)
         -> (Int64, Int64, Int64)
     {
-        var low = SIMD16<T>(repeating: T.max), high = SIMD16<T>(repeating: T.min)
+        var low = T.max, high = T.min
+        for i in 0..<count { low = Swift.min(low, p[i]) }
+        for i in 0..<count { high = Swift.max(high, p[i]) }
         var sum: Int64 = 0
-        let raw = UnsafeRawPointer(p)
-        let vectors = count / 16
-        var v = 0
-        while v < vectors {
-            let end = Swift.min(v + 4096, vectors)
-            var lanes = SIMD16<Int32>(repeating: 0)
-            while v < end {
-                let x = raw.loadUnaligned(fromByteOffset: v * 16 * MemoryLayout<T>.stride,
-                                          as: SIMD16<T>.self)
-                low = pointwiseMin(low, x)
-                high = pointwiseMax(high, x)
-                lanes &+= SIMD16<Int32>(truncatingIfNeeded: x)
-                v += 1
-            }
-            sum &+= Int64(lanes.wrappedSum())
+        var start = 0
+        while start < count {
+            let end = Swift.min(start + 65536, count)
+            var part: Int32 = 0
+            for i in start..<end { part &+= Int32(truncatingIfNeeded: p[i]) }
+            sum &+= Int64(part)
+            start = end
         }
-        var lowest = Int64(low.min()), highest = Int64(high.max())
-        for i in (vectors * 16)..<count {
-            let w = Int64(p[i])
-            lowest = Swift.min(lowest, w)
-            highest = Swift.max(highest, w)
-            sum &+= w
-        }
-        return (lowest, highest, sum)
+        return (Int64(low), Int64(high), sum)
     }
 
     /// `body` on the voxels as a typed pointer when they are stored in the machine's byte order
@@ -231,7 +221,12 @@ public struct StoredVolume: Sendable {
     }
 
     /// `scanRows` on the stored integers of a plain integer volume.
-    @inline(__always)
+    @_specialize(where T == Int16)
+    @_specialize(where T == UInt16)
+    @_specialize(where T == Int8)
+    @_specialize(where T == UInt8)
+    @_specialize(where T == Int32)
+    @_specialize(where T == UInt32)
     private func scanIntegerRows<T: FixedWidthInteger>(_: T.Type, matching value: Double,
                                                        _ body: (Int, Int, Int, Int, Int) -> Void) {
         let n = geometry.size

@@ -134,19 +134,35 @@ struct BSplineCoefficients: Sendable {
         do {
             nonisolated(unsafe) let data = c.pointer
             // Along x: every row of the widened box, filtered whole, its needed part kept.
+            // Rows go `group` at a time, interleaved (sample k of row j at k * group + j), so
+            // that the filter's inner loops run across rows in vector registers.
             let rowCount = ny * nz
             let chunk = 256
+            let group = 8
             DispatchQueue.concurrentPerform(iterations: (rowCount + chunk - 1) / chunk) { c in
-                var sum = [Double](repeating: 0, count: 1)
+                var sum = [Double](repeating: 0, count: group)
                 let scratch = UnsafeMutablePointer<Double>.allocate(capacity: line)
-                defer { scratch.deallocate() }
-                for row in (c * chunk)..<min((c + 1) * chunk, rowCount) {
-                    rows(wide.lower.x, y0 + row % ny, z0 + row / ny, line, scratch)
-                    if line > 1 {
-                        BSplineCoefficients.filter(scratch, length: line, stride: 1, width: 1,
-                                                   sum: &sum)
+                let lines = UnsafeMutablePointer<Double>.allocate(capacity: line * group)
+                defer {
+                    scratch.deallocate()
+                    lines.deallocate()
+                }
+                var first = c * chunk
+                let end = min((c + 1) * chunk, rowCount)
+                while first < end {
+                    let width = min(group, end - first)
+                    for j in 0..<width {
+                        let row = first + j
+                        rows(wide.lower.x, y0 + row % ny, z0 + row / ny, line, scratch)
+                        for k in 0..<line { lines[k * width + j] = scratch[k] }
                     }
-                    (data + row * nx).update(from: scratch + skip, count: nx)
+                    BSplineCoefficients.filter(lines, length: line, stride: width, width: width,
+                                               sum: &sum)
+                    for j in 0..<width {
+                        let out = data + (first + j) * nx
+                        for i in 0..<nx { out[i] = lines[(skip + i) * width + j] }
+                    }
+                    first += width
                 }
             }
             // Along y: within each z slab, the needed x columns together, row by row.
