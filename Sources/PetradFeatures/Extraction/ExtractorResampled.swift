@@ -1,5 +1,4 @@
 import Foundation
-import PetradCore
 
 /// One case from files with B-spline resampling, without holding the image or the mask as
 /// Doubles.
@@ -28,14 +27,11 @@ extension Extractor {
         -> FeatureRow
     {
         // The image's header first, so that a bad image is reported before its mask.
-        debugMemory("start")
         let imageHeader = try ImageIO.readHeader(path: imagePath)
-        debugMemory("header")
         // The mask before the image's voxels: its stored buffer is released before the image's
         // is decompressed, so the two are never held at once.
         let label = label ?? settings.label
         let (maskGrid, selected) = try selectROI(maskPath: maskPath, label: label)
-        debugMemory("mask")
         let roi = selected?.box
         let window = selected?.window
         let target: Geometry?
@@ -65,7 +61,6 @@ extension Extractor {
         }
 
         let (image, header) = try ImageIO.readStored(path: imagePath)
-        debugMemory("image read")
         var row = FeatureRow()
         let info = settings.additionalInfo
         if info {
@@ -79,7 +74,6 @@ extension Extractor {
         }
         let resampledImage = Resampling.resampleBSpline(image, onto: target,
                                                         outputType: header.scalarType)
-        debugMemory("resampled image")
         let resampledMask = Resampling.resample(window, at: roi.lower, in: maskGrid, onto: target)
         if info {
             addImageDiagnostics(&row, resampledImage, "interpolated")
@@ -88,7 +82,6 @@ extension Extractor {
                                    roiValues(resampledImage, resampledMask), "interpolated")
             }
         }
-        defer { debugMemory("end") }
         do {
             return try extractFeatures(image: resampledImage, mask: resampledMask, row: row,
                                        notes: [])
