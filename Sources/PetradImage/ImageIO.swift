@@ -57,8 +57,23 @@ public enum ImageIO {
     public static func read(path: String, exactScaling: Bool = false) throws
         -> (volume: ImageVolume, header: ImageHeader)
     {
-        let (stored, header) = try readStored(path: path, exactScaling: exactScaling)
-        return (stored.volume(), header)
+        try widened { try readStored(path: path, exactScaling: exactScaling) }
+    }
+
+    /// The volume `read` stores, as Doubles; the stored buffer is then given back to the kernel
+    /// rather than kept for reuse (see `LargeMemory.deallocate`): the Doubles are not
+    /// `LargeMemory`, so nothing would reuse it.
+    private static func widened(_ read: () throws -> (stored: StoredVolume, header: ImageHeader))
+        rethrows -> (volume: ImageVolume, header: ImageHeader)
+    {
+        let volume: ImageVolume
+        let header: ImageHeader
+        do {
+            let stored = try read()
+            (volume, header) = (stored.stored.volume(), stored.header)
+        }
+        LargeMemory.releaseKept()
+        return (volume, header)
     }
 
     /// Reads an image's header and its voxels as stored, without widening them to Doubles
@@ -78,9 +93,9 @@ public enum ImageIO {
                             exactScaling: Bool = false) throws
         -> (volume: ImageVolume, header: ImageHeader)
     {
-        let (stored, header) = try readStored(data: data, format: format, name: name,
-                                              exactScaling: exactScaling)
-        return (stored.volume(), header)
+        try widened {
+            try readStored(data: data, format: format, name: name, exactScaling: exactScaling)
+        }
     }
 
     /// `read(data:format:name:exactScaling:)` without widening the voxels.

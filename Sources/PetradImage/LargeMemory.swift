@@ -49,6 +49,18 @@ enum LargeMemory {
         }
     }
 
+    /// Unmaps the mapping kept for reuse, if any.
+    static func releaseKept() {
+        if let (p, size) = state.withLock({ state -> (UnsafeMutableRawPointer, Int)? in
+            guard let k = state.kept else { return nil }
+            state.kept = nil
+            state.sizes[k.pointer] = nil
+            return (k.pointer, k.size)
+        }) {
+            munmap(p, size)
+        }
+    }
+
     /// The mappings handed out (their sizes) and the one kept for reuse.
     private struct State {
         var sizes: [UnsafeMutableRawPointer: Int] = [:]
