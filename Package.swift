@@ -20,6 +20,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // libdeflate (Debian libdeflate-dev): whole-buffer gzip decoding, about twice zlib's speed.
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate",
+                       providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CYaml", path: "Sources/CYaml", pkgConfig: "yaml-0.1",
                        providers: [.apt(["libyaml-dev"])]),
         // GDCM (Debian libgdcm-dev 3.0) behind a small C++ shim with a C header: DICOM in.
@@ -31,7 +34,7 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev"])]),
         .target(name: "PetradCore", dependencies: ["CYaml"]),
-        .target(name: "PetradImage", dependencies: ["PetradCore", "CZlib", "CGDCMShim"],
+        .target(name: "PetradImage", dependencies: ["PetradCore", "CZlib", "CDeflate", "CGDCMShim"],
                 swiftSettings: optimise),
         .target(name: "PetradImageOps", dependencies: ["PetradImage"], swiftSettings: optimise),
         .target(name: "PetradFeatures", dependencies: ["PetradImageOps"],

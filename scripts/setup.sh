@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(pkg-config zlib1g-dev libyaml-dev libcairo2-dev libgdcm-dev)
+packages=(pkg-config zlib1g-dev libdeflate-dev libyaml-dev libcairo2-dev libgdcm-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -57,11 +57,34 @@ public enum ImageIO {
     public static func read(path: String, exactScaling: Bool = false) throws
         -> (volume: ImageVolume, header: ImageHeader)
     {
-        let data = try fileData(path)
-        switch try format(of: path, data: data) {
-        case .nrrd: return try NRRD.read(data, file: path)
-        case .nifti1, .nifti2: return try NIfTI.read(data, file: path, exactScaling: exactScaling)
+        try widened { try readStored(path: path, exactScaling: exactScaling) }
+    }
+
+    /// The volume `read` stores, as Doubles; the stored buffer is then given back to the kernel
+    /// rather than kept for reuse (see `LargeMemory.deallocate`): the Doubles are not
+    /// `LargeMemory`, so nothing would reuse it.
+    private static func widened(_ read: () throws -> (stored: StoredVolume, header: ImageHeader))
+        rethrows -> (volume: ImageVolume, header: ImageHeader)
+    {
+        let volume: ImageVolume
+        let header: ImageHeader
+        do {
+            let stored = try read()
+            (volume, header) = (stored.stored.volume(), stored.header)
         }
+        LargeMemory.releaseKept()
+        return (volume, header)
+    }
+
+    /// Reads an image's header and its voxels as stored, without widening them to Doubles
+    /// (see `StoredVolume`); `stored.volume()` is what `read(path:exactScaling:)` returns.
+    /// The compressed file is released before this returns.
+    public static func readStored(path: String, exactScaling: Bool = false) throws
+        -> (stored: StoredVolume, header: ImageHeader)
+    {
+        let data = try fileData(path)
+        return try readStored(data: data, format: try format(of: path, data: data), name: path,
+                              exactScaling: exactScaling)
     }
 
     /// Reads an image from bytes already in memory (a network buffer, a fuzzing input, a test),
@@ -69,6 +92,16 @@ public enum ImageIO {
     public static func read(data: Data, format: ImageHeader.Format, name: String = "image",
                             exactScaling: Bool = false) throws
         -> (volume: ImageVolume, header: ImageHeader)
+    {
+        try widened {
+            try readStored(data: data, format: format, name: name, exactScaling: exactScaling)
+        }
+    }
+
+    /// `read(data:format:name:exactScaling:)` without widening the voxels.
+    public static func readStored(data: Data, format: ImageHeader.Format, name: String = "image",
+                                  exactScaling: Bool = false) throws
+        -> (stored: StoredVolume, header: ImageHeader)
     {
         switch format {
         case .nrrd: return try NRRD.read(data, file: name)
@@ -94,6 +127,7 @@ public enum ImageIO {
         guard FileManager.default.fileExists(atPath: path) else {
             throw InputError(file: path, "does not exist; check the path.")
         }
+        if let mapped = LargeMemory.map(path: path) { return mapped }
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
@@ -132,10 +166,10 @@ func checkedCounts(size: [Int], type: ScalarType, file: String, field: String) t
     return (voxels, voxels * type.byteCount)
 }
 
-/// Decodes `count` voxels from an uncompressed byte range, refusing a file that is shorter than
-/// its header declares.
-func decodeRaw(_ data: Data, offset: Int, count: Int, type: ScalarType, bigEndian: Bool,
-               file: String, field: String, declared: String) throws -> [Double] {
+/// Checks that an uncompressed byte range holds `count` voxels of `type` from `offset` on,
+/// refusing a file that is shorter than its header declares.
+func checkRaw(_ data: Data, offset: Int, count: Int, type: ScalarType, file: String,
+              field: String, declared: String) throws {
     let needed = count * type.byteCount
     let available = max(data.count - offset, 0)
     guard offset >= 0, available >= needed else {
@@ -143,10 +177,6 @@ func decodeRaw(_ data: Data, offset: Int, count: Int, type: ScalarType, bigEndia
                          "declares \(count) voxels of \(type.rawValue) (\(needed) bytes) but "
                          + "the file holds only \(available) bytes of voxel data; the file is "
                          + "truncated or the header is wrong.")
-    }
-    return data.withUnsafeBytes { raw in
-        decodeVoxels(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + needed)]), type: type,
-                     count: count, bigEndian: bigEndian)
     }
 }
 
@@ -157,30 +187,39 @@ func gzipTrailerSize(_ data: Data) -> Int? {
     return (0..<4).reduce(0) { $0 | Int(data[end - 4 + $1]) << (8 * $1) }
 }
 
-/// Decompresses exactly `count` voxels from `reader` and decodes them.
+/// Decompresses the bytes of exactly `count` voxels; they start `offset` bytes into the
+/// returned data.
 ///
-/// Before allocating, the declared size is checked against the compressed data: it may not
-/// exceed what deflate can expand `compressedBytes` to, and, when the gzip trailer says the
-/// stream is shorter than `streamOffset` + the voxel bytes, the data is decompressed in 4 MiB
-/// steps instead of into one buffer of the declared size, so a hostile header costs no more
-/// memory than the data really holds. Otherwise the voxels go straight into one buffer of the
-/// declared size.
-func decodeCompressed(_ reader: GzipReader, compressedBytes: Int, trailerSize: Int?,
-                      streamOffset: Int, count: Int, type: ScalarType, bigEndian: Bool,
-                      file: String, field: String, declared: String) throws -> [Double] {
+/// When the gzip trailer says the stream is exactly `streamOffset` + the voxel bytes long (a
+/// file written in one piece), the whole stream is decompressed in one call by libdeflate
+/// (`inflateWhole`). Otherwise, or when that fails, `reader` (already positioned at the voxels)
+/// decompresses with zlib: before allocating, the declared size is checked against the
+/// compressed data: it may not exceed what deflate can expand `compressed` to, and, when the
+/// trailer says the stream is shorter than declared, the data is decompressed in 4 MiB steps
+/// instead of into one buffer of the declared size, so a hostile header costs no more memory
+/// than the data really holds.
+func decodeCompressed(_ compressed: Data, reader: GzipReader, streamOffset: Int, count: Int,
+                      type: ScalarType, file: String, field: String, declared: String) throws
+    -> (bytes: Data, offset: Int)
+{
     let needed = count * type.byteCount
-    guard needed <= compressedBytes * GzipReader.maximumExpansion + 4096 else {
+    guard needed <= compressed.count * GzipReader.maximumExpansion + 4096 else {
         throw InputError(file: file, field: field, value: declared,
-                         "declares \(needed) bytes of voxel data but only \(compressedBytes) "
+                         "declares \(needed) bytes of voxel data but only \(compressed.count) "
                          + "compressed bytes follow, more than deflate can expand to; the header "
                          + "is wrong or the file is truncated.")
     }
     let total = streamOffset + needed
+    let trailerSize = gzipTrailerSize(compressed)
+    if let trailerSize, trailerSize == total & 0xffff_ffff,
+       let whole = inflateWhole(compressed, size: total) {
+        return (whole, streamOffset)
+    }
     let trailerDisagrees = trailerSize.map { total < 1 << 32 && $0 < total } ?? false
-    var bytes: [UInt8]
+    var bytes: Data
     var got = 0
     if trailerDisagrees {
-        bytes = []
+        bytes = Data()
         var chunk = [UInt8](repeating: 0, count: 1 << 22)
         while got < needed {
             let want = min(chunk.count, needed - got)
@@ -192,7 +231,7 @@ func decodeCompressed(_ reader: GzipReader, compressedBytes: Int, trailerSize: I
             if n < want { break }
         }
     } else {
-        bytes = [UInt8](repeating: 0, count: needed)
+        bytes = Data(count: needed)
         got = try bytes.withUnsafeMutableBytes { try reader.read(into: $0) }
     }
     guard got == needed else {
@@ -201,7 +240,5 @@ func decodeCompressed(_ reader: GzipReader, compressedBytes: Int, trailerSize: I
                          + "compressed data holds only \(got) bytes; the file is truncated or the "
                          + "header is wrong.")
     }
-    return bytes.withUnsafeBytes {
-        decodeVoxels($0, type: type, count: count, bigEndian: bigEndian)
-    }
+    return (bytes, 0)
 }

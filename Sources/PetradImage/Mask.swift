@@ -68,6 +68,16 @@ public struct ROIStatistics: Sendable, Equatable {
 
     /// Statistics of the non-zero voxels of `mask`; nil when the mask is empty.
     public static func of(_ mask: Volume<UInt8>) -> ROIStatistics? {
+        of(mask, at: .zero, in: mask.geometry)
+    }
+
+    /// Statistics of a mask given only on a box of its grid: `window` holds the box, whose first
+    /// voxel is voxel `offset` of `grid`, and every voxel outside it is 0. Indices and positions
+    /// are those of `grid`, as for the whole mask.
+    public static func of(_ window: Volume<UInt8>, at offset: SIMD3<Int>, in grid: Geometry)
+        -> ROIStatistics?
+    {
+        let mask = window
         let g = mask.geometry
         var lower = SIMD3(Int.max, Int.max, Int.max), upper = SIMD3(-1, -1, -1)
         var sum = SIMD3<Int>(0, 0, 0)
@@ -78,7 +88,7 @@ public struct ROIStatistics: Sendable, Equatable {
                 for y in 0..<g.size.y {
                     for x in 0..<g.size.x {
                         if v[i] != 0 {
-                            let p = SIMD3(x, y, z)
+                            let p = SIMD3(x, y, z) &+ offset
                             lower = pointwiseMin(lower, p)
                             upper = pointwiseMax(upper, p)
                             sum &+= p
@@ -93,8 +103,8 @@ public struct ROIStatistics: Sendable, Equatable {
         let center = SIMD3<Double>(Double(sum.x), Double(sum.y), Double(sum.z)) / Double(count)
         return ROIStatistics(
             boundingBoxLower: lower, boundingBoxSize: upper &- lower &+ 1, voxelCount: count,
-            componentCount: components(mask, lower: lower, upper: upper),
-            centerOfMassIndex: center, centerOfMass: g.physicalPoint(ofIndex: center))
+            componentCount: components(mask, lower: lower &- offset, upper: upper &- offset),
+            centerOfMassIndex: center, centerOfMass: grid.physicalPoint(ofIndex: center))
     }
 
     /// 26-connected components inside the bounding box, by flood fill with an explicit stack.

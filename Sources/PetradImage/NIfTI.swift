@@ -45,11 +45,10 @@ enum NIfTI {
     }
 
     static func read(_ data: Data, file: String, exactScaling: Bool) throws
-        -> (volume: ImageVolume, header: ImageHeader)
+        -> (stored: StoredVolume, header: ImageHeader)
     {
         let compressed = isGzip(data)
         let fields: Fields
-        var voxels: [Double]
         let reader: GzipReader?
         if compressed {
             let gz = try GzipReader(compressed: data, file: file)
@@ -72,41 +71,45 @@ enum NIfTI {
                              + "the header is damaged.")
         }
         let offset = Int(fields.voxOffset)
+        let bytes: Data
+        let start: Int
         if let reader {
             let gap = offset - fields.headerSize
             guard try reader.skip(gap) == gap else {
                 throw InputError(file: file, field: "vox_offset", value: "\(offset)",
                                  "points past the end of the decompressed file; it is truncated.")
             }
-            voxels = try decodeCompressed(reader, compressedBytes: data.count,
-                                          trailerSize: gzipTrailerSize(data), streamOffset: offset,
-                                          count: count, type: type, bigEndian: fields.bigEndian,
-                                          file: file, field: "dim", declared: declared)
+            let voxels = try decodeCompressed(data, reader: reader, streamOffset: offset,
+                                              count: count, type: type, file: file, field: "dim",
+                                              declared: declared)
+            bytes = voxels.bytes
+            start = voxels.offset
         } else {
-            voxels = try decodeRaw(data, offset: offset, count: count, type: type,
-                                   bigEndian: fields.bigEndian, file: file, field: "dim",
-                                   declared: declared)
+            try checkRaw(data, offset: offset, count: count, type: type, file: file, field: "dim",
+                         declared: declared)
+            bytes = data
+            start = offset
         }
-        applyScaling(&voxels, header: header, exact: exactScaling)
-        return (Volume(geometry: header.geometry, voxels: voxels), header)
+        let stored = StoredVolume(geometry: header.geometry, type: type, bytes: bytes,
+                                  offset: start, bigEndian: fields.bigEndian,
+                                  scaling: scaling(header: header, exact: exactScaling))
+        return (stored, header)
     }
 
-    /// ITK's rescaling (NiftiImageIO::MustRescale and RescaleFunction): integer and float32
-    /// data are promoted to float32, so each value becomes `Float(Double(Float(raw)) * slope
-    /// + intercept)`; float64 data are rescaled in double. `exact` rescales in double always.
-    static func applyScaling(_ voxels: inout [Double], header: ImageHeader, exact: Bool) {
+    /// ITK's rescaling (NiftiImageIO::MustRescale and RescaleFunction): none when the slope is
+    /// zero or (slope, intercept) is (1, 0); integer and float32 data are promoted to float32, so
+    /// each value becomes `Float(Double(Float(raw)) * slope + intercept)`; float64 data are
+    /// rescaled in double. `exact` rescales in double always.
+    static func scaling(header: ImageHeader, exact: Bool) -> StoredVolume.Scaling {
         let slope = header.slope, intercept = header.intercept
         let epsilon = Double.ulpOfOne
         guard abs(slope) > epsilon, abs(slope - 1) > epsilon || abs(intercept) > epsilon else {
-            return
+            return .none
         }
         if exact || header.scalarType == .float64 {
-            for i in voxels.indices { voxels[i] = voxels[i] * slope + intercept }
-        } else {
-            for i in voxels.indices {
-                voxels[i] = Double(Float(Double(Float(voxels[i])) * slope + intercept))
-            }
+            return .double(slope: slope, intercept: intercept)
         }
+        return .float32(slope: slope, intercept: intercept)
     }
 
     static func readHeaderBytes(_ reader: GzipReader, file: String) throws -> [UInt8] {

@@ -16,7 +16,7 @@ enum NRRD {
     }
 
     static func read(_ data: Data, file: String) throws
-        -> (volume: ImageVolume, header: ImageHeader)
+        -> (stored: StoredVolume, header: ImageHeader)
     {
         let parsed = try parseHeader(data, file: file)
         let header = parsed.header
@@ -34,7 +34,7 @@ enum NRRD {
             offset = newline - data.startIndex + 1
         }
 
-        let voxels: [Double]
+        let geometry = header.geometry
         switch parsed.encoding {
         case "raw":
             if parsed.byteSkip == -1 {
@@ -42,11 +42,13 @@ enum NRRD {
             } else {
                 offset += parsed.byteSkip
             }
-            voxels = try decodeRaw(data, offset: offset, count: count, type: type,
-                                   bigEndian: parsed.bigEndian, file: file, field: "sizes",
-                                   declared: declared)
+            try checkRaw(data, offset: offset, count: count, type: type, file: file,
+                         field: "sizes", declared: declared)
+            return (StoredVolume(geometry: geometry, type: type, bytes: data, offset: offset,
+                                 bigEndian: parsed.bigEndian), header)
         case "gzip", "gz":
-            let payload = data.subdata(in: (data.startIndex + offset)..<data.endIndex)
+            // A slice shares the file's bytes (no copy of the compressed data).
+            let payload = data[(data.startIndex + offset)..<data.endIndex]
             let reader = try GzipReader(compressed: payload, file: file)
             if parsed.byteSkip > 0 {
                 guard try reader.skip(parsed.byteSkip) == parsed.byteSkip else {
@@ -54,20 +56,23 @@ enum NRRD {
                                      "the data ends before the bytes to skip; the header is wrong.")
                 }
             }
-            voxels = try decodeCompressed(reader, compressedBytes: payload.count,
-                                          trailerSize: gzipTrailerSize(payload),
-                                          streamOffset: max(parsed.byteSkip, 0), count: count,
-                                          type: type, bigEndian: parsed.bigEndian, file: file,
-                                          field: "sizes", declared: declared)
+            let voxels = try decodeCompressed(payload, reader: reader,
+                                              streamOffset: max(parsed.byteSkip, 0),
+                                              count: count, type: type, file: file,
+                                              field: "sizes", declared: declared)
+            return (StoredVolume(geometry: geometry, type: type, bytes: voxels.bytes,
+                                 offset: voxels.offset, bigEndian: parsed.bigEndian), header)
         case "ascii", "text", "txt":
-            voxels = try decodeASCII(data, offset: offset, count: count, file: file,
-                                     declared: declared)
+            let values = try decodeASCII(data, offset: offset, count: count, file: file,
+                                         declared: declared)
+            let bytes = values.withUnsafeBytes { Data($0) }
+            return (StoredVolume(geometry: geometry, type: .float64, bytes: bytes, offset: 0,
+                                 bigEndian: 1.bigEndian == 1), header)
         default:
             throw InputError(file: file, field: "encoding", value: parsed.encoding,
                              "is not supported (petrad reads raw, gzip and ascii NRRD); re-save "
                              + "the image with gzip encoding.")
         }
-        return (Volume(geometry: header.geometry, voxels: voxels), header)
     }
 
     static func parseHeader(_ data: Data, file: String) throws -> ParsedHeader {

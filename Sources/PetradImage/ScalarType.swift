@@ -18,34 +18,39 @@ public enum ScalarType: String, Sendable, CaseIterable {
     public var isInteger: Bool { self != .float32 && self != .float64 }
 }
 
-/// Converts `count` voxels of `type` starting at `bytes` into Doubles, swapping bytes when
-/// the file's byte order differs from the machine's. Every type up to 32 bits converts exactly;
-/// 64-bit integers beyond 2^53 are rounded to the nearest Double.
-func decodeVoxels(_ bytes: UnsafeRawBufferPointer, type: ScalarType, count: Int,
-                  bigEndian: Bool) -> [Double] {
+/// Converts `count` voxels of `type` starting at `bytes` into Doubles at `out`, reversing
+/// each voxel's bytes when `swap` is set (the file's byte order differs from the machine's).
+/// Every type up to 32 bits converts exactly; 64-bit integers beyond 2^53 are rounded to the
+/// nearest Double.
+func decodeVoxels(_ bytes: UnsafeRawBufferPointer, type: ScalarType, count: Int, swap: Bool,
+                  into out: UnsafeMutablePointer<Double>) {
     precondition(bytes.count >= count * type.byteCount,
                  "decodeVoxels: \(bytes.count) bytes for \(count) voxels of \(type)")
-    let swap = bigEndian != (1.bigEndian == 1)
-    return [Double](unsafeUninitializedCapacity: count) { out, initialised in
-        func convert<T: FixedWidthInteger>(_: T.Type, _ make: (T) -> Double) {
+    guard count > 0 else { return }
+    func convert<T: FixedWidthInteger>(_: T.Type, _ make: (T) -> Double) {
+        if swap {
             for i in 0..<count {
                 let raw = bytes.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)
-                out[i] = make(swap ? raw.byteSwapped : raw)
+                out[i] = make(raw.byteSwapped)
+            }
+        } else {
+            for i in 0..<count {
+                out[i] = make(bytes.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size,
+                                                  as: T.self))
             }
         }
-        switch type {
-        case .int8: convert(Int8.self) { Double($0) }
-        case .uint8: convert(UInt8.self) { Double($0) }
-        case .int16: convert(Int16.self) { Double($0) }
-        case .uint16: convert(UInt16.self) { Double($0) }
-        case .int32: convert(Int32.self) { Double($0) }
-        case .uint32: convert(UInt32.self) { Double($0) }
-        case .int64: convert(Int64.self) { Double($0) }
-        case .uint64: convert(UInt64.self) { Double($0) }
-        case .float32: convert(UInt32.self) { Double(Float(bitPattern: $0)) }
-        case .float64: convert(UInt64.self) { Double(bitPattern: $0) }
-        }
-        initialised = count
+    }
+    switch type {
+    case .int8: convert(Int8.self) { Double($0) }
+    case .uint8: convert(UInt8.self) { Double($0) }
+    case .int16: convert(Int16.self) { Double($0) }
+    case .uint16: convert(UInt16.self) { Double($0) }
+    case .int32: convert(Int32.self) { Double($0) }
+    case .uint32: convert(UInt32.self) { Double($0) }
+    case .int64: convert(Int64.self) { Double($0) }
+    case .uint64: convert(UInt64.self) { Double($0) }
+    case .float32: convert(UInt32.self) { Double(Float(bitPattern: $0)) }
+    case .float64: convert(UInt64.self) { Double(bitPattern: $0) }
     }
 }
 

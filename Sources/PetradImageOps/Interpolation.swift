@@ -34,7 +34,7 @@ public enum Interpolator: String, Sendable, CaseIterable {
     }
 }
 
-/// Cubic B-spline coefficients of a whole volume, as `itk::BSplineDecompositionImageFilter`
+/// Cubic B-spline coefficients of a volume, as `itk::BSplineDecompositionImageFilter`
 /// (spline order 3, tolerance 1e-10) computes them.
 ///
 /// The prefilter runs along x, then y, then z. On each line of length `n > 1`:
@@ -47,25 +47,32 @@ public enum Interpolator: String, Sendable, CaseIterable {
 /// ```
 /// Lines of length 1 are left unchanged (ITK's mirror boundary needs two samples).
 ///
-/// The coefficients may be computed on a sub-block `lower...upper` of the volume only (the
-/// voxels a resampling actually reads, widened by `margin`): each line of the block is filtered
-/// as if it were the whole line. Where the block ends at a real image edge this is exactly
-/// ITK's mirror boundary. Where it is cut inside the image, the causal and anti-causal
-/// initialisations are wrong, but both recursions `c[k] += z c[k-1]`, `c[k] = z (c[k+1] - c[k])`
-/// forget their start geometrically, by |z| = 2 - sqrt(3) ~ 0.268 per sample (ITK itself
-/// truncates the causal sum after ceil(log(1e-10) / log|z|) = 18 samples). After `margin` = 64
-/// samples the start's influence is 0.268^64 ~ 1e-37 of the values, far below half an ulp
-/// (2^-53 ~ 1.1e-16), so the needed coefficients come out as on the whole line (bit-identical
-/// in practice: a difference would need a rounding tie within 1e-21 ulp).
+/// The coefficients may be computed for a box `needLower...needUpper` of the volume only (the
+/// voxels a resampling actually reads). Each line is then filtered on the box widened by
+/// `margin` on each side, as if that were the whole line. Where the widened box ends at a real
+/// image edge this is exactly ITK's mirror boundary. Where it is cut inside the image, the
+/// causal and anti-causal initialisations are wrong, but both recursions `c[k] += z c[k-1]`,
+/// `c[k] = z (c[k+1] - c[k])` forget their start geometrically, by |z| = 2 - sqrt(3) ~ 0.268
+/// per sample (ITK itself truncates the causal sum after ceil(log(1e-10) / log|z|) = 18
+/// samples). After `margin` = 64 samples the start's influence is 0.268^64 ~ 1e-37 of the
+/// values, far below half an ulp (2^-53 ~ 1.1e-16), so the needed coefficients come out as on
+/// the whole line (bit-identical in practice: a difference would need a rounding tie within
+/// 1e-21 ulp).
+///
+/// Only lines that lead to a needed coefficient are filtered: along x every row of the widened
+/// box, along y only the needed x columns, along z only the needed (x, y) columns; each of
+/// those lines sees exactly the operations it would see in the whole box. Only the needed x
+/// range of each filtered row is kept, so the memory is the needed width times the widened
+/// height and depth; coefficients outside the needed box are not valid and never read.
 struct BSplineCoefficients: Sendable {
     /// Size of the whole volume (the mirror boundary of `axis(_:length:)` uses it).
     let size: SIMD3<Int>
-    /// Index of the block's first voxel in the volume.
+    /// Index in the volume of the first voxel held.
     let lower: SIMD3<Int>
-    /// Size of the block the coefficients cover.
+    /// Size of the block held: needed x range, widened y and z ranges.
     let blockSize: SIMD3<Int>
     /// Coefficients of the block, x fastest.
-    let values: [Double]
+    let values: LargeDoubleBuffer
 
     static let pole = 3.0.squareRoot() - 2.0
 
@@ -73,64 +80,92 @@ struct BSplineCoefficients: Sendable {
     /// inside the image (see the type's documentation): 0.268^64 ~ 1e-37.
     static let margin = 64
 
+    /// Decodes `count` voxels of row (`y`, `z`) from x = `x` on into the buffer; called from
+    /// several threads at once, each with its own buffer.
+    typealias RowSource = (_ x: Int, _ y: Int, _ z: Int, _ count: Int,
+                           _ out: UnsafeMutablePointer<Double>) -> Void
+
     /// Coefficients of the whole volume.
     init(volume: ImageVolume) {
-        self.init(volume: volume, lower: .zero, upper: volume.size &- 1)
+        self.init(size: volume.size, needLower: .zero, needUpper: volume.size &- 1,
+                  rows: BSplineCoefficients.rows(of: volume))
+    }
+
+    /// Coefficients valid on the voxels `needLower...needUpper` of `volume` (inclusive,
+    /// clamped to the volume).
+    init(volume: ImageVolume, needLower: SIMD3<Int>, needUpper: SIMD3<Int>) {
+        self.init(size: volume.size, needLower: needLower, needUpper: needUpper,
+                  rows: BSplineCoefficients.rows(of: volume))
+    }
+
+    private static func rows(of volume: ImageVolume) -> RowSource {
+        let voxels = volume.voxels
+        let size = volume.size
+        return { x, y, z, count, out in
+            voxels.withUnsafeBufferPointer { v in
+                let start = x + size.x * (y + size.y * z)
+                for i in 0..<count { out[i] = v[start + i] }
+            }
+        }
     }
 
     /// Coefficients valid on the voxels `needLower...needUpper` (inclusive, clamped to the
-    /// volume), computed on that box widened by `margin` on each side and clamped to the volume.
-    init(volume: ImageVolume, needLower: SIMD3<Int>, needUpper: SIMD3<Int>) {
+    /// volume) of a volume of `size` whose voxels `rows` decodes, row by row, on the needed box
+    /// widened by `margin` (clamped to the volume).
+    init(size: SIMD3<Int>, needLower: SIMD3<Int>, needUpper: SIMD3<Int>, rows: RowSource) {
         let m = BSplineCoefficients.margin
-        let top = volume.size &- 1
-        var lo = SIMD3<Int>.zero
-        var hi = top
+        let top = size &- 1
+        var need = (lower: SIMD3<Int>.zero, upper: top)
+        var wide = (lower: SIMD3<Int>.zero, upper: top)
         for a in 0..<3 {
-            lo[a] = min(max(needLower[a] - m, 0), top[a])
-            hi[a] = max(min(needUpper[a] + m, top[a]), lo[a])
+            need.lower[a] = min(max(needLower[a], 0), top[a])
+            need.upper[a] = max(min(needUpper[a], top[a]), need.lower[a])
+            wide.lower[a] = max(need.lower[a] - m, 0)
+            wide.upper[a] = min(need.upper[a] + m, top[a])
         }
-        self.init(volume: volume, lower: lo, upper: hi)
-    }
-
-    private init(volume: ImageVolume, lower: SIMD3<Int>, upper: SIMD3<Int>) {
-        size = volume.size
-        self.lower = lower
-        blockSize = upper &- lower &+ 1
+        self.size = size
+        lower = SIMD3(need.lower.x, wide.lower.y, wide.lower.z)
+        blockSize = SIMD3(need.upper.x, wide.upper.y, wide.upper.z) &- lower &+ 1
         let (nx, ny, nz) = (blockSize.x, blockSize.y, blockSize.z)
-        var c: [Double]
-        if blockSize == size {
-            c = volume.voxels
-        } else {
-            c = [Double](repeating: 0, count: nx * ny * nz)
-            let sx = size.x
-            let sxy = size.x * size.y
-            volume.voxels.withUnsafeBufferPointer { v in
-                c.withUnsafeMutableBufferPointer { b in
-                    for k in 0..<nz {
-                        for j in 0..<ny {
-                            let from = lower.x + sx * (lower.y + j) + sxy * (lower.z + k)
-                            let to = nx * (j + ny * k)
-                            for i in 0..<nx { b[to + i] = v[from + i] }
-                        }
+        let line = wide.upper.x - wide.lower.x + 1
+        let skip = need.lower.x - wide.lower.x
+        let (y0, z0) = (wide.lower.y, wide.lower.z)
+        let c = LargeDoubleBuffer(count: nx * ny * nz)
+        do {
+            nonisolated(unsafe) let data = c.pointer
+            // Along x: every row of the widened box, filtered whole, its needed part kept.
+            // Rows go `group` at a time, interleaved (sample k of row j at k * group + j), so
+            // that the filter's inner loops run across rows in vector registers.
+            let rowCount = ny * nz
+            let chunk = 256
+            let group = 8
+            DispatchQueue.concurrentPerform(iterations: (rowCount + chunk - 1) / chunk) { c in
+                var sum = [Double](repeating: 0, count: group)
+                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: line)
+                let lines = UnsafeMutablePointer<Double>.allocate(capacity: line * group)
+                defer {
+                    scratch.deallocate()
+                    lines.deallocate()
+                }
+                var first = c * chunk
+                let end = min((c + 1) * chunk, rowCount)
+                while first < end {
+                    let width = min(group, end - first)
+                    for j in 0..<width {
+                        let row = first + j
+                        rows(wide.lower.x, y0 + row % ny, z0 + row / ny, line, scratch)
+                        for k in 0..<line { lines[k * width + j] = scratch[k] }
                     }
+                    BSplineCoefficients.filter(lines, length: line, stride: width, width: width,
+                                               sum: &sum)
+                    for j in 0..<width {
+                        let out = data + (first + j) * nx
+                        for i in 0..<nx { out[i] = lines[(skip + i) * width + j] }
+                    }
+                    first += width
                 }
             }
-        }
-        c.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let data = buffer.baseAddress!
-            // Along x: lines are contiguous; one line at a time, in chunks of rows.
-            if nx > 1 {
-                let rows = ny * nz
-                let chunk = 256
-                DispatchQueue.concurrentPerform(iterations: (rows + chunk - 1) / chunk) { c in
-                    var sum = [Double](repeating: 0, count: 1)
-                    for row in (c * chunk)..<min((c + 1) * chunk, rows) {
-                        BSplineCoefficients.filter(data + row * nx, length: nx, stride: 1,
-                                                   width: 1, sum: &sum)
-                    }
-                }
-            }
-            // Along y: within each z slab, all x columns are filtered together, row by row.
+            // Along y: within each z slab, the needed x columns together, row by row.
             if ny > 1 {
                 DispatchQueue.concurrentPerform(iterations: nz) { z in
                     var sum = [Double](repeating: 0, count: nx)
@@ -138,16 +173,13 @@ struct BSplineCoefficients: Sendable {
                                                width: nx, sum: &sum)
                 }
             }
-            // Along z: all (x, y) columns together, split into blocks of columns.
+            // Along z: the needed (x, y) columns, one needed y row of columns at a time.
             if nz > 1 {
-                let plane = nx * ny
-                let block = 2048
-                DispatchQueue.concurrentPerform(iterations: (plane + block - 1) / block) { b in
-                    let first = b * block
-                    let width = min(block, plane - first)
-                    var sum = [Double](repeating: 0, count: width)
-                    BSplineCoefficients.filter(data + first, length: nz, stride: plane,
-                                               width: width, sum: &sum)
+                let first = need.lower.y - y0
+                DispatchQueue.concurrentPerform(iterations: need.upper.y - need.lower.y + 1) { j in
+                    var sum = [Double](repeating: 0, count: nx)
+                    BSplineCoefficients.filter(data + (first + j) * nx, length: nz,
+                                               stride: nx * ny, width: nx, sum: &sum)
                 }
             }
         }
@@ -261,7 +293,8 @@ struct BSplineCoefficients: Sendable {
         let iy = ay.i &- lower.y
         let iz = az.i &- lower.z
         var result = 0.0
-        values.withUnsafeBufferPointer { c in
+        do {
+            let c = values.pointer
             for kz in 0..<4 {
                 let oz = iz[kz] * sxy
                 for ky in 0..<4 {

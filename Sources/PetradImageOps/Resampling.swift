@@ -25,8 +25,17 @@ public enum Resampling {
     ///   reaches outside the image by more than 1e-3 voxel (PyRadiomics `_checkROI`).
     public static func grid(image: Geometry, mask: Volume<UInt8>, spacing: SIMD3<Double>,
                             padDistance: Int) throws -> Geometry? {
-        let maskGeometry = mask.geometry
-        let (lower, size) = try checkedROI(image: image, mask: mask)
+        try grid(image: image, maskGrid: mask.geometry, roi: Cropping.boundingBox(of: mask),
+                 spacing: spacing, padDistance: padDistance)
+    }
+
+    /// `grid(image:mask:spacing:padDistance:)` from the ROI's bounding box `roi` (inclusive
+    /// voxel indices on `maskGrid`, nil for an empty mask) instead of the mask's voxels.
+    public static func grid(image: Geometry, maskGrid: Geometry,
+                            roi: (lower: SIMD3<Int>, upper: SIMD3<Int>)?, spacing: SIMD3<Double>,
+                            padDistance: Int) throws -> Geometry? {
+        let maskGeometry = maskGrid
+        let (lower, size) = try checkedROI(image: image, maskGrid: maskGrid, box: roi)
 
         var newSpacing = spacing
         for a in 0..<3 {
@@ -125,6 +134,26 @@ public enum Resampling {
         return ImageVolume(geometry: target, voxels: out)
     }
 
+    /// `resample(_:onto:interpolator:outputType:defaultValue:)` with `.bSpline` for an image
+    /// still as stored in its file: only the rows the prefilter needs (the voxels the evaluation
+    /// reads, widened by `BSplineCoefficients.margin`) are decoded, so the whole image is never
+    /// held as Doubles. Same values as resampling `image.volume()`.
+    public static func resampleBSpline(_ image: StoredVolume, onto target: Geometry,
+                                       outputType: ScalarType = .float64,
+                                       defaultValue: Double = 0) -> ImageVolume {
+        let grid = image.geometry
+        let need = readBox(from: grid, to: target)
+        let coefficients = BSplineCoefficients(
+            size: grid.size, needLower: need.lower, needUpper: need.upper
+        ) { x, y, z, count, out in
+            image.decode(from: grid.linearIndex(x, y, z), count: count, into: out)
+        }
+        let out = mapGrid(from: grid, to: target, outside: defaultValue) { x in
+            outputType.itkResampleCast(coefficients.evaluate(at: x))
+        }
+        return ImageVolume(geometry: target, voxels: out)
+    }
+
     /// The input voxels a cubic B-spline evaluation over `output` can read: the bounding box of
     /// the continuous input indices of the output grid's corners (the map is affine, and the
     /// scan-line points lie between index 0 and `size.x` of each line), floored/ceiled and
@@ -162,10 +191,22 @@ public enum Resampling {
 
     /// A mask resampled onto `target` with nearest neighbour; outside the mask it is 0.
     public static func resample(_ mask: Volume<UInt8>, onto target: Geometry) -> Volume<UInt8> {
-        let size = mask.size
-        let voxels = mask.voxels
-        let out = mapGrid(from: mask.geometry, to: target, outside: UInt8(0)) { x -> UInt8 in
-            return voxels[itkRound(x.x) + size.x * (itkRound(x.y) + size.y * itkRound(x.z))]
+        resample(mask, at: .zero, in: mask.geometry, onto: target)
+    }
+
+    /// A mask given only on a box of its grid (`window`, whose first voxel is voxel `offset` of
+    /// `grid`; 0 everywhere else, as when the box holds the whole ROI) resampled onto `target`
+    /// with nearest neighbour: the same as resampling the whole mask.
+    public static func resample(_ window: Volume<UInt8>, at offset: SIMD3<Int>, in grid: Geometry,
+                                onto target: Geometry) -> Volume<UInt8> {
+        let size = window.size
+        let voxels = window.voxels
+        let out = mapGrid(from: grid, to: target, outside: UInt8(0)) { x -> UInt8 in
+            let i = itkRound(x.x) - offset.x
+            let j = itkRound(x.y) - offset.y
+            let k = itkRound(x.z) - offset.z
+            guard i >= 0, j >= 0, k >= 0, i < size.x, j < size.y, k < size.z else { return 0 }
+            return voxels[i + size.x * (j + size.y * k)]
         }
         return Volume(geometry: target, voxels: out)
     }
@@ -208,17 +249,18 @@ public enum Resampling {
         return result
     }
 
-    /// PyRadiomics `_checkROI`: the ROI bounding box (lower index, size) in the mask, after
+    /// PyRadiomics `_checkROI`: the ROI bounding box `box` (lower index, size) in the mask, after
     /// checking that its two outer corners lie inside the image (1e-3 voxel tolerance).
-    static func checkedROI(image: Geometry, mask: Volume<UInt8>) throws
+    static func checkedROI(image: Geometry, maskGrid geometry: Geometry,
+                           box: (lower: SIMD3<Int>, upper: SIMD3<Int>)?) throws
         -> (lower: SIMD3<Int>, size: SIMD3<Int>)
     {
-        guard let box = Cropping.boundingBox(of: mask) else {
+        guard let box else {
             throw InputError(file: "", field: "mask", value: "0 voxels",
                              "The mask has no voxel inside the ROI; check the label.")
         }
         let size = box.upper &- box.lower &+ 1
-        let maskGrid = ITKGrid(mask.geometry)
+        let maskGrid = ITKGrid(geometry)
         let imageGrid = ITKGrid(image)
         let lowCorner = SIMD3<Double>(Double(box.lower.x), Double(box.lower.y),
                                       Double(box.lower.z)) - 0.5

@@ -16,9 +16,15 @@ public struct Extractor: Sendable {
     }
 
     /// One case from files. `label` overrides `settings.label`.
+    ///
+    /// With B-spline resampling (PyRadiomics convention, no `normalize`) the image is never
+    /// widened to Doubles as a whole: see `extractResampled`; the numbers are the same.
     public func extract(imagePath: String, maskPath: String, label: Int? = nil) throws
         -> FeatureRow
     {
+        if readsStoredImage {
+            return try extractResampled(imagePath: imagePath, maskPath: maskPath, label: label)
+        }
         let (image, header) = try ImageIO.read(path: imagePath)
         let mask = try ImageIO.readMaskValues(path: maskPath)
         do {
@@ -65,15 +71,7 @@ public struct Extractor: Sendable {
         notes += report.warnings
         let info = settings.additionalInfo
         if info {
-            row.append("diagnostics_Versions_petrad", text: petradVersion)
-            row.append("diagnostics_Versions_Convention",
-                       text: "PyRadiomics 3.1.4 definitions (\(settings.convention.rawValue))")
-            var used = settings
-            used.label = label
-            row.append("diagnostics_Configuration_Settings", text: used.pyRadiomicsSettingsText)
-            row.append("diagnostics_Configuration_EnabledImageTypes", text: "{'Original': {}}")
-            // Not yet: diagnostics_Image-original_Hash and Mask-original_Hash (SimpleITK's SHA1
-            // of the stored pixel buffer) need the raw bytes from PetradImage's readers.
+            addConfigurationDiagnostics(&row, label: label)
             addImageDiagnostics(&row, image, "original")
             addMaskDiagnostics(&row, report.original, maskValues.geometry, nil, "original")
             if let corrected = report.corrected {
@@ -106,6 +104,18 @@ public struct Extractor: Sendable {
             (image, mask) = try Cropping.crop(image: image, mask: mask,
                                               padDistance: settings.padDistance)
         }
+
+        return try extractFeatures(image: image, mask: mask, row: row, notes: notes)
+    }
+
+    /// The extraction after loading and resampling (or pre-cropping): PyRadiomics' mask checks,
+    /// resegmentation, shape on the mask, every other class on the image cropped to the ROI.
+    /// `row` holds the diagnostics so far, `notes` the notes so far.
+    func extractFeatures(image: ImageVolume, mask: Volume<UInt8>, row: FeatureRow,
+                         notes: [String]) throws -> FeatureRow {
+        var row = row
+        var notes = notes
+        let info = settings.additionalInfo
 
         // Mask checks (PyRadiomics checkMask).
         var box = try checkROI(mask, notes: &notes)
@@ -266,16 +276,24 @@ public struct Extractor: Sendable {
 
     /// Mean by pairwise summation (blocks of 8 added in order, as numpy's `add.reduce`).
     func pairwiseMean(_ x: [Double]) -> Double {
-        func sum(_ lo: Int, _ hi: Int) -> Double {
-            if hi - lo <= 128 {
+        x.withUnsafeBufferPointer { v in
+            pairwiseMean(count: v.count) { lo, hi in
                 var s = 0.0
-                for i in lo..<hi { s += x[i] }
+                for i in lo..<hi { s += v[i] }
                 return s
             }
+        }
+    }
+
+    /// `pairwiseMean` of `count` values given by `leaf(lo, hi)`, the sum in order of the values
+    /// `lo..<hi` (at most 128 of them); the leaves are asked for in increasing order.
+    func pairwiseMean(count: Int, leaf: (Int, Int) -> Double) -> Double {
+        func sum(_ lo: Int, _ hi: Int) -> Double {
+            if hi - lo <= 128 { return leaf(lo, hi) }
             let mid = lo + ((hi - lo) / 2) / 8 * 8
             return sum(lo, mid) + sum(mid, hi)
         }
-        return x.isEmpty ? .nan : sum(0, x.count) / Double(x.count)
+        return count == 0 ? .nan : sum(0, count) / Double(count)
     }
 
     private func tuple(_ v: SIMD3<Double>) -> String {
@@ -286,13 +304,33 @@ public struct Extractor: Sendable {
         "(\(v.x), \(v.y), \(v.z))"
     }
 
+    /// Versions and settings (`diagnostics_Versions_*`, `diagnostics_Configuration_*`).
+    func addConfigurationDiagnostics(_ row: inout FeatureRow, label: Int) {
+        row.append("diagnostics_Versions_petrad", text: petradVersion)
+        row.append("diagnostics_Versions_Convention",
+                   text: "PyRadiomics 3.1.4 definitions (\(settings.convention.rawValue))")
+        var used = settings
+        used.label = label
+        row.append("diagnostics_Configuration_Settings", text: used.pyRadiomicsSettingsText)
+        row.append("diagnostics_Configuration_EnabledImageTypes", text: "{'Original': {}}")
+        // Not yet: diagnostics_Image-original_Hash and Mask-original_Hash (SimpleITK's SHA1
+        // of the stored pixel buffer) need the raw bytes from PetradImage's readers.
+    }
+
     func addImageDiagnostics(_ row: inout FeatureRow, _ image: ImageVolume, _ prefix: String) {
+        addImageDiagnostics(&row, image.geometry, mean: pairwiseMean(image.voxels),
+                            minimum: image.voxels.min() ?? .nan,
+                            maximum: image.voxels.max() ?? .nan, prefix)
+    }
+
+    func addImageDiagnostics(_ row: inout FeatureRow, _ grid: Geometry, mean: Double,
+                             minimum: Double, maximum: Double, _ prefix: String) {
         if prefix == "original" { row.append("diagnostics_Image-original_Dimensionality", text: "3D") }
-        row.append("diagnostics_Image-\(prefix)_Spacing", text: tuple(image.geometry.spacing))
-        row.append("diagnostics_Image-\(prefix)_Size", text: tuple(image.size))
-        row.append("diagnostics_Image-\(prefix)_Mean", pairwiseMean(image.voxels))
-        row.append("diagnostics_Image-\(prefix)_Minimum", image.voxels.min() ?? .nan)
-        row.append("diagnostics_Image-\(prefix)_Maximum", image.voxels.max() ?? .nan)
+        row.append("diagnostics_Image-\(prefix)_Spacing", text: tuple(grid.spacing))
+        row.append("diagnostics_Image-\(prefix)_Size", text: tuple(grid.size))
+        row.append("diagnostics_Image-\(prefix)_Mean", mean)
+        row.append("diagnostics_Image-\(prefix)_Minimum", minimum)
+        row.append("diagnostics_Image-\(prefix)_Maximum", maximum)
     }
 
     func addMaskDiagnostics(_ row: inout FeatureRow, _ roi: ROIStatistics, _ grid: Geometry,
