@@ -11,9 +11,10 @@ import PackageDescription
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().lastPathComponent
 
-func fuzzer(_ name: String, _ products: [String]) -> Target {
+func fuzzer(_ name: String, _ products: [String],
+            local: [Target.Dependency] = []) -> Target {
     .executableTarget(name: name,
-                      dependencies: ["CFuzzerDriver"]
+                      dependencies: ["CFuzzerDriver"] + local
                           + products.map { .product(name: $0, package: root) },
                       path: "Sources/\(name)")
 }
@@ -23,8 +24,10 @@ let package = Package(
     dependencies: [.package(path: "..")],
     targets: [
         .target(name: "CFuzzerDriver"),
-        fuzzer("FuzzNRRD", ["PetradImage"]),
-        fuzzer("FuzzNIfTI", ["PetradImage"]),
+        .target(name: "FuzzImageChecks", dependencies: [.product(name: "PetradImage",
+                                                                 package: root)]),
+        fuzzer("FuzzNRRD", ["PetradImage"], local: ["FuzzImageChecks"]),
+        fuzzer("FuzzNIfTI", ["PetradImage"], local: ["FuzzImageChecks"]),
         fuzzer("FuzzYAML", ["PetradCore"]),
         fuzzer("FuzzCSV", ["PetradCore"]),
         fuzzer("FuzzParams", ["PetradFeatures"]),

@@ -2,8 +2,8 @@ import CFuzzerDriver
 import Foundation
 import PetradCore
 
-/// libFuzzer entry: any bytes, parsed as CSV; every column is then read as numbers and the
-/// table written back as CSV text, which must read back to the same table.
+/// libFuzzer entry: any bytes, parsed as CSV (through `parseKeepingGoodRows`); every column
+/// is then read as numbers and the table written back as CSV text.
 func fuzzCSV(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let data = start.map { Data(bytes: $0, count: count) } ?? Data()
     guard let table = try? CSVTable.parse(String(decoding: data, as: UTF8.self), source: "fuzz")

@@ -1,4 +1,5 @@
 import CFuzzerDriver
+import FuzzImageChecks
 import Foundation
 import PetradImage
 
@@ -8,7 +9,10 @@ import PetradImage
 func fuzzNIfTI(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let data = start.map { Data(bytes: $0, count: count) } ?? Data()
     let exact = (data.last ?? 0) & 1 == 1
-    _ = try? ImageIO.read(data: data, format: .nifti1, name: "fuzz.nii", exactScaling: exact)
+    if let (stored, _) = try? ImageIO.readStored(data: data, format: .nifti1, name: "fuzz.nii",
+                                                 exactScaling: exact) {
+        checkStoredScans(stored)
+    }
     return 0
 }
 

@@ -1,4 +1,5 @@
 import CFuzzerDriver
+import FuzzImageChecks
 import Foundation
 import PetradImage
 
@@ -6,7 +7,9 @@ import PetradImage
 /// never a crash, a hang or an allocation larger than the data can justify.
 func fuzzNRRD(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let data = start.map { Data(bytes: $0, count: count) } ?? Data()
-    _ = try? ImageIO.read(data: data, format: .nrrd, name: "fuzz.nrrd")
+    if let (stored, _) = try? ImageIO.readStored(data: data, format: .nrrd, name: "fuzz.nrrd") {
+        checkStoredScans(stored)
+    }
     return 0
 }
 
