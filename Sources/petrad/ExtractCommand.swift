@@ -98,6 +98,15 @@ enum ExtractCommand: Command {
                              "give IMAGE MASK, or one CASES.csv (see petrad extract --help)")
         }
 
+        // A ROI left with one grey level makes every texture feature a constant, silently in
+        // PyRadiomics (SUV images with its default binWidth 25, say).
+        for (c, row) in rows {
+            let id = c?.id ?? parsed.positionals[0]
+            if let warning = row.greyLevels?.singleLevelWarning(caseID: id, settings: settings) {
+                printError("petrad extract: warning: \(warning)")
+            }
+        }
+
         if failures > 0 && rows.isEmpty {
             printError("petrad extract: all \(failures) case(s) failed; nothing written")
             return ExitCode.error

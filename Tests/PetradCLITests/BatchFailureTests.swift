@@ -2,80 +2,10 @@ import Foundation
 import PetradImage
 import XCTest
 
-/// A batch with broken cases, usage errors and Ctrl-C, through the `petrad` executable itself
-/// (issue 11): every good case is written, each failure is listed with its cause, and the exit
+/// A batch with broken cases, usage errors and Ctrl-C, through the `petrad` executable itself:
+/// every good case is written, each failure is listed with its cause, and the exit
 /// code is the documented one (`petrad --help`, README "Exit codes").
 final class BatchFailureTests: XCTestCase {
-    /// The `petrad` built beside this test bundle (`swift test` builds every product).
-    private func petradPath() throws -> String {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        var candidates = [folder.appendingPathComponent("petrad").path]
-        if let bundle = Bundle.allBundles.first(where: { $0.bundlePath.hasSuffix(".xctest") }) {
-            candidates.append(URL(fileURLWithPath: bundle.bundlePath).deletingLastPathComponent()
-                .appendingPathComponent("petrad").path)
-        }
-        guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) })
-        else {
-            throw XCTSkip("petrad executable not found next to the tests (\(candidates))")
-        }
-        return path
-    }
-
-    private struct Outcome {
-        var status: Int32
-        var reason: Process.TerminationReason
-        var standardError: String
-    }
-
-    /// Runs petrad with `arguments`; when `interruptAfter` is given, sends SIGINT as soon as
-    /// standard error contains it.
-    private func run(_ arguments: [String], interruptAfter marker: String? = nil) throws
-        -> Outcome
-    {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try petradPath())
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var text = ""
-        var interrupted = false
-        while true {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-            if let marker, !interrupted, text.contains(marker) {
-                kill(process.processIdentifier, SIGINT)
-                interrupted = true
-            }
-        }
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, reason: process.terminationReason,
-                       standardError: text)
-    }
-
-    /// A folder with a 10^3 image of `value` and a mask whose ROI is the cube 3...6.
-    private func writeCase(_ folder: String, _ name: String, value: Double,
-                           maskOrigin: SIMD3<Double> = .zero, size: Int = 10) throws {
-        let geometry = Geometry(size: SIMD3(size, size, size))
-        try ImageIO.writeNIfTI(ImageVolume(geometry: geometry, repeating: value),
-                               path: "\(folder)/\(name).nii.gz")
-        var mask = ImageVolume(geometry: Geometry(size: SIMD3(size, size, size),
-                                                  origin: maskOrigin), repeating: 0)
-        for z in 3..<(size - 3) { for y in 3..<(size - 3) { for x in 3..<(size - 3) {
-            mask[x, y, z] = 1
-        } } }
-        try ImageIO.writeNIfTI(mask, path: "\(folder)/\(name)_mask.nii.gz")
-    }
-
-    private func temporaryFolder() throws -> String {
-        let path = NSTemporaryDirectory() + "petrad-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-        return path
-    }
-
     private let parameters = "featureClass:\n  firstorder:\n  shape:\nsetting:\n  binWidth: 1\n"
 
     /// Five cases: A and E good (images of 2 and 7), B a corrupt image (text, not NIfTI), C an
@@ -93,8 +23,9 @@ final class BatchFailureTests: XCTestCase {
             + "C,missing.nii.gz,a_mask.nii.gz\nD,d.nii.gz,d_mask.nii.gz\nE,e.nii.gz,e_mask.nii.gz\n"
         try csv.write(toFile: folder + "/cases.csv", atomically: true, encoding: .utf8)
 
-        let outcome = try run(["extract", folder + "/cases.csv", "--param", folder + "/params.yaml",
-                               "--out", folder + "/out.csv"])
+        let outcome = try runPetrad(["extract", folder + "/cases.csv",
+                                     "--param", folder + "/params.yaml",
+                                     "--out", folder + "/out.csv"])
         XCTAssertEqual(outcome.reason, .exit)
         XCTAssertEqual(outcome.status, 3, outcome.standardError)
 
@@ -120,7 +51,8 @@ final class BatchFailureTests: XCTestCase {
         let folder = try temporaryFolder()
         try "PatientID,Image,Mask\nX,x.nii.gz,y.nii.gz\n"
             .write(toFile: folder + "/cases.csv", atomically: true, encoding: .utf8)
-        let outcome = try run(["extract", folder + "/cases.csv", "--out", folder + "/out.csv"])
+        let outcome = try runPetrad(["extract", folder + "/cases.csv",
+                                     "--out", folder + "/out.csv"])
         XCTAssertEqual(outcome.status, 1, outcome.standardError)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/out.csv"))
         XCTAssertTrue(outcome.standardError.contains("case X skipped"), outcome.standardError)
@@ -132,17 +64,17 @@ final class BatchFailureTests: XCTestCase {
         let header = "NRRD0004\ntype: uchar\ndimension: 3\nsizes: 10000 10000 10000\n"
             + "encoding: raw\n\n"
         try Data(header.utf8).write(to: URL(fileURLWithPath: folder + "/huge.nrrd"))
-        let outcome = try run(["extract", folder + "/huge.nrrd", folder + "/huge.nrrd"])
+        let outcome = try runPetrad(["extract", folder + "/huge.nrrd", folder + "/huge.nrrd"])
         XCTAssertEqual(outcome.status, 1, outcome.standardError)
         XCTAssertTrue(outcome.standardError.contains("field 'sizes'"), outcome.standardError)
     }
 
     /// Unknown command, unknown option, missing option value: exit 2.
     func testUsageErrorsExitTwo() throws {
-        XCTAssertEqual(try run(["no-such-command"]).status, 2)
-        XCTAssertEqual(try run(["extract", "a.nii", "b.nii", "--no-such-option"]).status, 2)
-        XCTAssertEqual(try run(["extract", "a.nii", "b.nii", "--format"]).status, 2)
-        XCTAssertEqual(try run(["extract", "a.nii", "b.nii", "--format", "xml"]).status, 2)
+        XCTAssertEqual(try runPetrad(["no-such-command"]).status, 2)
+        XCTAssertEqual(try runPetrad(["extract", "a.nii", "b.nii", "--no-such-option"]).status, 2)
+        XCTAssertEqual(try runPetrad(["extract", "a.nii", "b.nii", "--format"]).status, 2)
+        XCTAssertEqual(try runPetrad(["extract", "a.nii", "b.nii", "--format", "xml"]).status, 2)
     }
 
     /// `petrad --help` lists the exit codes 0, 1, 2, 3 and 130.
@@ -172,9 +104,10 @@ final class BatchFailureTests: XCTestCase {
         var csv = "PatientID,Image,Mask\n"
         for k in 0..<300 { csv += "P\(k),a.nii.gz,a_mask.nii.gz\n" }
         try csv.write(toFile: folder + "/cases.csv", atomically: true, encoding: .utf8)
-        let outcome = try run(["extract", folder + "/cases.csv", "--param", folder + "/params.yaml",
-                               "--out", folder + "/out/features.csv"],
-                              interruptAfter: "extract 1/300")
+        let outcome = try runPetrad(["extract", folder + "/cases.csv",
+                                     "--param", folder + "/params.yaml",
+                                     "--out", folder + "/out/features.csv"],
+                                    interruptAfter: "extract 1/300")
         XCTAssertEqual(outcome.reason, .exit)
         XCTAssertEqual(outcome.status, 130, outcome.standardError)
         XCTAssertTrue(outcome.standardError.contains("interrupted"), outcome.standardError)
@@ -220,8 +153,8 @@ final class BatchFailureTests: XCTestCase {
             """
         try study.write(toFile: folder + "/study.yaml", atomically: true, encoding: .utf8)
 
-        let outcome = try run(["study", folder + "/study.yaml", "--out", folder + "/out",
-                               "--quiet", "--threads", "1"])
+        let outcome = try runPetrad(["study", folder + "/study.yaml", "--out", folder + "/out",
+                                     "--quiet", "--threads", "1"])
         XCTAssertEqual(outcome.reason, .exit)
         XCTAssertEqual(outcome.status, 3, outcome.standardError)
         let lines = outcome.standardError.split(separator: "\n").map(String.init)
