@@ -2,14 +2,17 @@ import CFuzzerDriver
 import Foundation
 import PetradCore
 
-/// libFuzzer entry: any bytes, parsed as CSV (through `parseKeepingGoodRows`); every column
-/// is then read as numbers and the table written back as CSV text.
+/// libFuzzer entry: any bytes, parsed as CSV keeping the good rows (`parseKeepingGoodRows`, as
+/// a clinical table is read); every column of what is kept is then read as numbers, the table
+/// written back as CSV text, and each left-out row's error message made.
 func fuzzCSV(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let data = start.map { Data(bytes: $0, count: count) } ?? Data()
-    guard let table = try? CSVTable.parse(String(decoding: data, as: UTF8.self), source: "fuzz")
+    let text = String(decoding: data, as: UTF8.self)
+    guard let (table, malformed) = try? CSVTable.parseKeepingGoodRows(text, source: "fuzz")
     else { return 0 }
     for name in table.header { _ = try? table.numericColumn(name) }
     _ = table.csvText()
+    for row in malformed { _ = row.error.description }
     return 0
 }
 
