@@ -31,11 +31,17 @@ public struct ParsedArguments {
                 flags.insert(name)
             } else if valueOptions.contains(name) {
                 if value == nil {
-                    guard index < arguments.count else {
+                    // `--out --quiet`: the value was forgotten, not a folder named --quiet.
+                    let next = index < arguments.count ? arguments[index] : nil
+                    let nextIsOption = next.map {
+                        $0.hasPrefix("--") && (valueOptions.union(flagOptions))
+                            .contains(String($0.dropFirst(2).prefix { $0 != "=" }))
+                    } ?? false
+                    guard let next, !nextIsOption else {
                         throw InputError(file: "petrad \(command)", field: "--\(name)",
-                                         "needs a value")
+                                         value: next ?? "", "needs a value")
                     }
-                    value = arguments[index]
+                    value = next
                     index += 1
                 }
                 options[name] = value
@@ -57,11 +63,17 @@ public struct ParsedArguments {
         return value
     }
 
-    public func int(_ name: String, command: String) throws -> Int? {
+    /// The whole number given to `--name`, refused (naming the option and value) when it is
+    /// not one or is below `minimum`.
+    public func int(_ name: String, command: String, minimum: Int? = nil) throws -> Int? {
         guard let text = options[name] else { return nil }
         guard let value = Int(text) else {
             throw InputError(file: "petrad \(command)", field: "--\(name)", value: text,
                              "should be a whole number")
+        }
+        if let minimum, value < minimum {
+            throw InputError(file: "petrad \(command)", field: "--\(name)", value: text,
+                             "should be at least \(minimum)")
         }
         return value
     }

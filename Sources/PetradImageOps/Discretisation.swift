@@ -1,4 +1,5 @@
 import Foundation
+import PetradCore
 
 /// Grey-level discretisation as PyRadiomics does it (`imageoperations.getBinEdges` and
 /// `binImage`, settings `binWidth` and `binCount`).
@@ -80,10 +81,10 @@ public enum Discretisation {
     /// PyRadiomics `binImage` on a volume: the ROI's values binned with edges computed from the
     /// ROI alone; voxels outside the ROI get level 0. Returns the levels and the edges.
     public static func discretise(image: ImageVolume, mask: Volume<UInt8>, setting: Setting)
-        -> (levels: Volume<Int32>, edges: [Double])
+        throws -> (levels: Volume<Int32>, edges: [Double])
     {
         let values = Resegmentation.roiValues(image: image, mask: mask)
-        let edges = setting.edges(values: values)
+        let edges = try setting.edges(values: values)
         let levels = discretise(values: values, edges: edges)
         var out = Volume<Int32>(geometry: image.geometry, repeating: 0)
         var next = 0
@@ -94,16 +95,42 @@ public enum Discretisation {
         return (out, edges)
     }
 
+    /// Most bins a discretisation may make (2^24). The edges alone then take 128 MiB, and any
+    /// texture matrix far more; so many bins only come from a bin width chosen for other units
+    /// (Bq/mL against SUV, say) or a mistyped setting, and numpy would fail on them too.
+    public static let maximumBinCount = 1 << 24
+
     /// The discretisation settings: `binCount` wins over `binWidth` when both are given, as in
     /// PyRadiomics. Default: bin width 25.
     public enum Setting: Equatable, Sendable {
         case binWidth(Double)
         case binCount(Int)
 
-        public func edges(values: [Double]) -> [Double] {
+        /// The bin edges for the ROI's `values`. More than `maximumBinCount` bins is refused
+        /// before anything is allocated, naming the setting, its value and the ROI's range.
+        public func edges(values: [Double]) throws -> [Double] {
             switch self {
-            case .binWidth(let w): return Discretisation.binEdges(values: values, binWidth: w)
-            case .binCount(let n): return Discretisation.binEdges(values: values, binCount: n)
+            case .binWidth(let w):
+                if w > 0, w.isFinite, let low = values.min(), let high = values.max() {
+                    let bins = ((high - low) / w).rounded(.up) + 2
+                    if !(bins <= Double(Discretisation.maximumBinCount)) {
+                        throw InputError(
+                            file: "", field: "binWidth", value: "\(w)",
+                            "gives " + String(format: "%.3g", bins) + " bins over the ROI's "
+                                + "values (\(low) to \(high)); at most "
+                                + "\(Discretisation.maximumBinCount) are allowed. The image "
+                                + "may not be in the units the bin width was chosen for; "
+                                + "raise binWidth or use binCount.")
+                    }
+                }
+                return Discretisation.binEdges(values: values, binWidth: w)
+            case .binCount(let n):
+                if n > Discretisation.maximumBinCount {
+                    throw InputError(file: "", field: "binCount", value: "\(n)",
+                                     "is more than the \(Discretisation.maximumBinCount) bins "
+                                         + "allowed; use a smaller binCount.")
+                }
+                return Discretisation.binEdges(values: values, binCount: n)
             }
         }
     }

@@ -4,6 +4,11 @@ import Foundation
 /// (`imageoperations.resampleImage`, settings `resampledPixelSpacing`, `interpolator`,
 /// `padDistance`), with SimpleITK's `ResampleImageFilter` arithmetic underneath.
 public enum Resampling {
+    /// Most voxels a resampled ROI box may have (2^27: 1 GiB as Doubles, which the image and
+    /// the B-spline coefficients each take). PyRadiomics has no such limit and fails on memory;
+    /// a box this large only comes from a spacing far below the image's.
+    public static let maximumVoxelCount = 1 << 27
+
     /// The grid PyRadiomics resamples onto: mask direction, spacing `spacing` (0 keeps the
     /// mask's spacing on that axis; an axis on which the ROI spans one voxel keeps it too), and
     /// the part of the mask's extent covering the ROI bounding box plus `padDistance` new voxels.
@@ -22,7 +27,8 @@ public enum Resampling {
     /// atol 1e-8): PyRadiomics then only moves the mask onto the image grid and crops.
     ///
     /// - Throws: `InputError` when the mask has no ROI voxel, or when the ROI's bounding box
-    ///   reaches outside the image by more than 1e-3 voxel (PyRadiomics `_checkROI`).
+    ///   reaches outside the image by more than 1e-3 voxel (PyRadiomics `_checkROI`), or when
+    ///   the new grid would have more than `maximumVoxelCount` voxels.
     public static func grid(image: Geometry, mask: Volume<UInt8>, spacing: SIMD3<Double>,
                             padDistance: Int) throws -> Geometry? {
         try grid(image: image, maskGrid: mask.geometry, roi: Cropping.boundingBox(of: mask),
@@ -49,7 +55,7 @@ public enum Resampling {
         if allClose { return nil }
 
         let ratio = maskGeometry.spacing / newSpacing
-        var newSize = SIMD3<Int>(0, 0, 0)
+        var extent = SIMD3<Double>(0, 0, 0)
         var croppedOriginIndex = SIMD3<Double>(0, 0, 0)
         for a in 0..<3 {
             let r = ratio[a]
@@ -58,11 +64,23 @@ public enum Resampling {
             let maxUpper = (Double(maskGeometry.size[a]) * r).rounded(.up) - 1
             if lo < 0 { lo = 0 }
             if up > maxUpper { up = maxUpper }
-            newSize[a] = Int(up - lo + 1)
+            extent[a] = up - lo + 1
             let originIndex = 0.5 * (newSpacing[a] - maskGeometry.spacing[a])
                 / maskGeometry.spacing[a]
             croppedOriginIndex[a] = originIndex + lo / r
         }
+        let count = extent.x * extent.y * extent.z
+        guard count <= Double(maximumVoxelCount) else {
+            throw InputError(
+                file: "", field: "resampledPixelSpacing",
+                value: "[\(newSpacing.x), \(newSpacing.y), \(newSpacing.z)]",
+                "makes a resampled ROI box of " + String(format: "%.0f x %.0f x %.0f", extent.x,
+                                                          extent.y, extent.z)
+                    + " voxels, more than the \(maximumVoxelCount) allowed (1 GiB as Doubles); "
+                    + "the image's spacing is \(image.spacing.x) x \(image.spacing.y) x "
+                    + "\(image.spacing.z) mm. Use a larger spacing.")
+        }
+        let newSize = SIMD3<Int>(Int(extent.x), Int(extent.y), Int(extent.z))
         let origin = ITKGrid(maskGeometry).physicalPoint(continuousIndex: croppedOriginIndex)
         return Geometry(size: newSize, spacing: newSpacing, origin: origin,
                         direction: maskGeometry.direction)

@@ -80,12 +80,13 @@ public struct Shard: Sendable, Equatable {
         self.count = count
     }
 
-    /// Reads `I/N`, e.g. `3/50`.
-    public static func parse(_ text: String, option: String = "--shard") throws -> Shard {
+    /// Reads `I/N`, e.g. `3/50`, given to `option` of `command` (named in the error).
+    public static func parse(_ text: String, option: String = "--shard",
+                             command: String = "petrad") throws -> Shard {
         let parts = text.split(separator: "/").map { Int($0) }
         guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1,
               index >= 1, index <= count else {
-            throw InputError(file: "petrad", field: option, value: text,
+            throw InputError(file: command, field: option, value: text,
                              "should be I/N with 1 <= I <= N, e.g. 3/50")
         }
         return Shard(index: index, count: count)

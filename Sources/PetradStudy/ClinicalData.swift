@@ -39,7 +39,24 @@ public struct ClinicalData {
             _ = try table.columnIndex(endpoint.timeColumn)
             _ = try table.columnIndex(endpoint.eventColumn)
         }
-        for covariate in study.covariates { _ = try table.columnIndex(covariate.column) }
+        for covariate in study.covariates {
+            let values = try table.column(covariate.column)
+            // A reference level the column never holds would code every level against nothing
+            // (R's relevel() refuses it too).
+            if covariate.kind == .categorical, let reference = covariate.reference {
+                let levels = Set(values.map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty && $0 != "NA" }
+                    .map { covariate.merge[$0] ?? $0 })
+                guard levels.contains(reference) else {
+                    throw InputError(
+                        file: study.path, field: "covariates: \(covariate.name).reference",
+                        value: reference,
+                        "is not a value of column \(covariate.column) in \(path) (after "
+                            + "merge); its values are: "
+                            + levels.sorted().joined(separator: ", "))
+                }
+            }
+        }
     }
 
     public func text(_ id: String, _ column: String) -> String? {

@@ -70,7 +70,8 @@ public enum StatsBridge {
             cutoff: chosen.cutoff, highRiskCount: chosen.highCount,
             highRiskShare: chosen.highShare, statistic: chosen.chiSquare, rawP: chosen.pValue,
             lausenSchumacherP: result.maxstat.pLausen94,
-            permutationP: result.permutationPValue ?? .nan, scanFile: "")
+            permutationP: result.permutationPValue ?? .nan, scanFile: "",
+            maxstatCutoff: result.maxstat.estimate)
         var scan = CSVTable(header: ["Cutoff", "NLow", "NHigh", "EventsLow", "EventsHigh",
                                      "HighShare", "ChiSquare", "RawP", "Admissible", "Chosen"])
         let admissible = result.admissible

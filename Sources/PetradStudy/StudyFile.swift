@@ -87,7 +87,7 @@ public struct ImagingCovariateSpec: Sendable, Equatable {
     public var unit: String = ""
 }
 
-/// Settings of the repeated LASSO-Cox selection (issue 5).
+/// Settings of the repeated LASSO-Cox selection.
 public struct SignatureSpec: Sendable, Equatable {
     public var repeats = 100
     public var maxFeatures = 4
@@ -101,6 +101,13 @@ public struct SignatureSpec: Sendable, Equatable {
     public var includePrefixes = ["original_"]
     /// ...except these exact names or prefixes.
     public var exclude: [String] = []
+
+    /// True for a feature the signature may select: it starts with one of `includePrefixes`
+    /// and is neither named nor prefixed by an `exclude` entry.
+    public func admits(_ name: String) -> Bool {
+        includePrefixes.contains { name.hasPrefix($0) }
+            && !exclude.contains { name == $0 || name.hasPrefix($0) }
+    }
 }
 
 /// The cutoff rule: the score cutoff that maximises the log-rank statistic on the training

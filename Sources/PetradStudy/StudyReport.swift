@@ -198,7 +198,13 @@ public struct StudyReportBuilder {
                             format(cutoff.statistic, 4), formatP(cutoff.rawP),
                             formatP(cutoff.lausenSchumacherP), formatP(cutoff.permutationP)]],
                     notes: ["The raw p ignores that the cutoff was searched for; the corrected "
-                            + "p-values do not."],
+                            + "p-values do not. The permutation p repeats this search on "
+                            + "permuted outcomes; the Lausen-Schumacher p (R maxstat.test, "
+                            + "Lau94) is for maxstat's standardised log-rank statistic over "
+                            + "the same shares"
+                            + (cutoff.maxstatCutoff.map {
+                                ", which is largest at cutoff \(format($0, 5))" } ?? "")
+                            + "."],
                     source: "\(endpoint.name)/cutoff.json, \(cutoff.scanFile)")]))
         }
 

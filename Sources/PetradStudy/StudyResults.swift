@@ -88,10 +88,16 @@ public struct CutoffSummary: Sendable, Codable, Equatable {
     public var statistic: Double
     public var rawP: Double
     /// Lausen–Schumacher p corrected for the search (R maxstat, "Lau94"); NaN when not given.
+    /// It belongs to maxstat's own statistic (standardised log-rank scores) maximised over the
+    /// same range of shares, whose maximum can sit at another cutoff (`maxstatCutoff`).
     public var lausenSchumacherP: Double
-    /// Seeded permutation p over the whole search; NaN when not run.
+    /// Seeded permutation p over the whole search; NaN when not run. This one repeats the
+    /// search that chose `cutoff`.
     public var permutationP: Double
     public var scanFile: String
+    /// Where maxstat's statistic is largest (its `estimate`); nil in files written before it
+    /// was recorded.
+    public var maxstatCutoff: Double? = nil
 }
 
 /// The signature's validation on one cohort.

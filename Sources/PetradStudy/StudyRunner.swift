@@ -135,14 +135,20 @@ public struct StudyRunner {
         try write(errors, "extraction_errors.csv", &files)
         try write(log, "extraction_log.csv", &files)
 
-        let complete = outcome.notStarted.isEmpty && options.shard == nil && !options.extractOnly
-        if !complete {
+        let extracted = outcome.notStarted.isEmpty && options.shard == nil
+        if extracted && options.extractOnly {
+            // Everything asked for: the feature table, without the analysis.
+            try write(featureTable(cohorts: cohorts, results: outcome.results), "features.csv",
+                      &files)
+        }
+        if !extracted || options.extractOnly {
             return StudyOutcome(cohorts: cohorts, batch: outcome, endpoints: [], complete: false,
                                 clinicalFailures: clinicalFailures,
                                 warnings: warnings, files: files)
         }
         let features = featureTable(cohorts: cohorts, results: outcome.results)
         try write(features, "features.csv", &files)
+        try checkFeatureNames(outcome.results)
 
         var signatureInputs = outcome.results
         if let harmonisation = study.harmonisation {
@@ -233,10 +239,7 @@ public struct StudyRunner {
 
         // Candidate features: included prefixes, not excluded, finite and not constant in the
         // training cohort.
-        let names = training[0].features.names.filter { name in
-            study.signature.includePrefixes.contains { name.hasPrefix($0) }
-                && !study.signature.exclude.contains { name == $0 || name.hasPrefix($0) }
-        }
+        let names = training[0].features.names.filter(study.signature.admits)
         var candidates: [String] = []
         var dropped: [String] = []
         for name in names {
@@ -400,6 +403,35 @@ public struct StudyRunner {
         }
         try write(table2, "features_harmonised.csv", &files)
         return updated
+    }
+
+    /// Refuses, before any analysis and with the features already written, an imaging
+    /// covariate naming a feature that was not extracted, and signature settings
+    /// (`include_prefixes`, `exclude`) that leave no feature to select from.
+    func checkFeatureNames(_ results: [String: CachedCase]) throws {
+        guard let names = results.values.first?.names else { return }
+        let known = Set(names)
+        for (index, spec) in study.imagingCovariates.enumerated()
+        where !known.contains(spec.feature) {
+            let stem = spec.feature.split(separator: "_").last.map { $0.lowercased() } ?? ""
+            // Names holding the last word of the one given, those of the same class first.
+            let prefix = spec.feature.split(separator: "_").dropLast().joined(separator: "_")
+            let similar = names.filter { !stem.isEmpty && $0.lowercased().contains(stem) }
+                .sorted { ($0.hasPrefix(prefix) ? 0 : 1) < ($1.hasPrefix(prefix) ? 0 : 1) }
+            throw InputError(
+                file: study.path, field: "imaging_covariates[\(index + 1)].feature",
+                value: spec.feature,
+                "is not one of the \(names.count) extracted features"
+                    + (similar.isEmpty ? "" : "; similar names: "
+                        + similar.prefix(5).joined(separator: ", ")))
+        }
+        if !names.contains(where: study.signature.admits) {
+            throw InputError(
+                file: study.path, field: "signature",
+                value: "include_prefixes \(study.signature.includePrefixes), exclude "
+                    + "\(study.signature.exclude)",
+                "leave none of the \(names.count) extracted features as signature candidates")
+        }
     }
 
     func imaging(_ spec: ImagingCovariateSpec, _ features: FeatureValues) -> Double {

@@ -43,7 +43,8 @@ enum CutoffCommand: Command {
         var settings = CutoffSettings()
         settings.minGroupProportion = try parsed.double("min-group", command: name) ?? 0.1
         settings.minGroupSize = try parsed.int("min-size", command: name)
-        settings.permutations = try parsed.int("permutations", command: name) ?? 1000
+        settings.permutations = try parsed.int("permutations", command: name, minimum: 0)
+            ?? 1000
         settings.seed = try parsed.int("seed", command: name) ?? 1
         if let text = parsed.options["high-share"] {
             let parts = text.split(separator: "-").map { Double($0.trimmingCharacters(in: .whitespaces)) }
@@ -77,16 +78,22 @@ enum CutoffCommand: Command {
               + "events = \(chosen.highEvents)")
         print("  chisq = \(formatNumber(chosen.chiSquare)) on 1 df, raw p = "
               + "\(formatNumber(chosen.pValue)) (not corrected for the search)")
-        let m = result.maxstat
-        print("maxstat (LogRank, minprop \(formatNumber(m.minProportion)), maxprop "
-              + "\(formatNumber(m.maxProportion))): M = \(formatNumber(m.statistic)) at "
-              + "\(formatNumber(m.estimate))")
-        print("  Lausen-Schumacher p: Lau92 = \(formatNumber(m.pLausen92)), "
-              + "Lau94 = \(formatNumber(m.pLausen94))")
         if let p = result.permutationPValue {
             print("  permutation p = \(formatNumber(p)) (\(settings.permutations) permutations, "
-                  + "seed \(settings.seed), whole search repeated)")
+                  + "seed \(settings.seed), this search repeated: the corrected p of this "
+                  + "cutoff)")
         }
+        // maxstat standardises log-rank scores under permutation, not survdiff's chi-square,
+        // so its maximum can sit at another cutoff; its p-values test that statistic.
+        let m = result.maxstat
+        let share = Double(score.filter { $0 > m.estimate }.count) / Double(score.count)
+        print("maxstat.test (R maxstat, smethod LogRank, minprop "
+              + "\(formatNumber(m.minProportion)), maxprop \(formatNumber(m.maxProportion))): "
+              + "M = \(formatNumber(m.statistic)), "
+              + "largest at \(formatNumber(m.estimate)) ("
+              + String(format: "%.1f", 100 * share) + " % high risk)")
+        print("  Lausen-Schumacher p of M: Lau92 = \(formatNumber(m.pLausen92)), "
+              + "Lau94 = \(formatNumber(m.pLausen94))")
         return 0
     }
 }

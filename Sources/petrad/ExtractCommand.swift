@@ -51,6 +51,9 @@ enum ExtractCommand: Command {
             settings = try ExtractionSettings(parameterFile: param)
         }
         let label = try parsed.int("label", command: name)
+        let shard = try parsed.options["shard"].map {
+            try Shard.parse($0, command: "petrad extract")
+        }
         let extractor = Extractor(settings: settings)
 
         let rows: [(ExtractionCase?, FeatureRow)]
@@ -66,12 +69,22 @@ enum ExtractCommand: Command {
             let row = try extractor.extract(imagePath: parsed.positionals[0],
                                             maskPath: parsed.positionals[1], label: label)
             rows = [(nil, row)]
+        case 1 where [".nii", ".nii.gz", ".nrrd", ".nhdr"].contains(where: {
+            parsed.positionals[0].lowercased().hasSuffix($0) }):
+            throw InputError(file: "petrad extract", field: "arguments",
+                             value: parsed.positionals[0],
+                             "is an image: give its mask too (petrad extract IMAGE MASK), or a "
+                                 + "CASES.csv")
         case 1:
             var cases = try ExtractionCase.read(csvPath: parsed.positionals[0])
-            if let label { for i in cases.indices where cases[i].label == nil { cases[i].label = label } }
-            if let shard = parsed.options["shard"] {
-                cases = try Shard.parse(shard).select(cases)
+            let counts = Dictionary(grouping: cases, by: \.id).filter { $0.value.count > 1 }
+            if !counts.isEmpty {
+                printError("petrad extract: warning: \(parsed.positionals[0]): case id(s) "
+                           + counts.keys.sorted().prefix(10).joined(separator: ", ")
+                           + " appear more than once; their rows cannot be told apart")
             }
+            if let label { for i in cases.indices where cases[i].label == nil { cases[i].label = label } }
+            if let shard { cases = shard.select(cases) }
             let progress = Progress(total: cases.count, label: "extract")
             progress.quiet = parsed.flags.contains("quiet")
             let results = extractor.extract(cases: cases) { c, result, seconds in

@@ -20,11 +20,12 @@ enum StudyCommand: Command {
       --limit N        compute at most N new cases, then stop before the analysis
       --shard I/N      extract only shard I of N into DIR/cache and stop (cluster array jobs;
                        see docs/cluster.md); a final run without --shard does the analysis
-      --extract-only   stop after extraction
+      --extract-only   stop after extraction, with DIR/features.csv written
       --quiet          no progress output
 
     Ctrl-C stops after the cases that are running; rerun the same command to finish.
-    Exit status: 0 done, 1 error, 3 stopped before the analysis (rerun to continue).
+    Exit status: 0 done (with --extract-only: every case extracted), 1 error, 3 stopped
+    before the analysis (rerun to continue) or cases failed.
     """
 
     /// Ctrl-C finishes the running cases, keeps the cache and exits 3 (see run).
@@ -35,17 +36,20 @@ enum StudyCommand: Command {
                                          valueOptions: ["out", "threads", "limit", "shard"],
                                          flagOptions: ["extract-only", "quiet"])
         guard parsed.positionals.count == 1 else {
-            throw InputError(file: "petrad study", field: "STUDY.yaml",
+            throw InputError(file: "petrad study", field: "arguments",
+                             value: parsed.positionals.joined(separator: " "),
                              "give exactly one study file (got \(parsed.positionals.count))")
         }
         guard let out = parsed.options["out"] else {
             throw InputError(file: "petrad study", field: "--out", "is required")
         }
-        let study = try StudyFile.load(path: parsed.positionals[0])
         var options = StudyOptions(outFolder: out)
-        options.threads = try parsed.int("threads", command: name)
-        options.limit = try parsed.int("limit", command: name)
-        options.shard = try parsed.options["shard"].map { try Shard.parse($0) }
+        options.threads = try parsed.int("threads", command: name, minimum: 1)
+        options.limit = try parsed.int("limit", command: name, minimum: 0)
+        options.shard = try parsed.options["shard"].map {
+            try Shard.parse($0, command: "petrad study")
+        }
+        let study = try StudyFile.load(path: parsed.positionals[0])
         options.extractOnly = parsed.flags.contains("extract-only")
         options.showProgress = !parsed.flags.contains("quiet")
 
@@ -71,6 +75,14 @@ enum StudyCommand: Command {
         printError("petrad study: extraction \(batch.computed.count) computed, "
                    + "\(batch.reused.count) cached, \(batch.failures.count) failed"
                    + (batch.notStarted.isEmpty ? "" : ", \(batch.notStarted.count) not started"))
+        if options.extractOnly && batch.notStarted.isEmpty && options.shard == nil {
+            for failure in batch.failures {
+                printError("petrad study: case \(failure.caseID) failed: \(failure.message)")
+            }
+            printError("petrad study: extraction done (--extract-only): \(out)/features.csv; "
+                       + "run without --extract-only for the analysis")
+            return batch.failures.isEmpty ? ExitCode.ok : ExitCode.casesFailed
+        }
         guard outcome.complete else {
             printError("petrad study: stopped before the analysis; rerun the same command to "
                        + "finish (finished cases are kept in \(out)/cache)")

@@ -27,14 +27,15 @@ extension XCTestCase {
         var standardError: String
     }
 
-    /// Runs petrad with `arguments`; when `interruptAfter` is given, sends SIGINT as soon as
-    /// standard error contains it.
-    func runPetrad(_ arguments: [String], interruptAfter marker: String? = nil) throws
-        -> PetradOutcome
+    /// Runs petrad with `arguments` (in `directory` when given); when `interruptAfter` is
+    /// given, sends SIGINT as soon as standard error contains it.
+    func runPetrad(_ arguments: [String], in directory: String? = nil,
+                   interruptAfter marker: String? = nil) throws -> PetradOutcome
     {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try petradPath())
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -57,7 +58,7 @@ extension XCTestCase {
 
     /// A folder with a 10^3 image of `value` and a mask whose ROI is the cube 3...6.
     func writeCase(_ folder: String, _ name: String, value: Double,
-                           maskOrigin: SIMD3<Double> = .zero, size: Int = 10) throws {
+                   maskOrigin: SIMD3<Double> = .zero, size: Int = 10) throws {
         let geometry = Geometry(size: SIMD3(size, size, size))
         try ImageIO.writeNIfTI(ImageVolume(geometry: geometry, repeating: value),
                                path: "\(folder)/\(name).nii.gz")

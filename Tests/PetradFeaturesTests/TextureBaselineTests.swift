@@ -65,7 +65,8 @@ final class TextureBaselineTests: XCTestCase {
         (image, mask) = try Cropping.crop(image: image, mask: mask, padDistance: 0)
         let setting: Discretisation.Setting = column.binCount.map { .binCount($0) }
             ?? .binWidth(column.binWidth ?? 25)
-        let levels = Discretisation.discretise(image: image, mask: mask, setting: setting).levels
+        let levels = try Discretisation.discretise(image: image, mask: mask,
+                                                   setting: setting).levels
         return (DiscretisedROI(size: levels.size, levels: levels.voxels), image.geometry.spacing)
     }
 

@@ -1,3 +1,4 @@
+import PetradCore
 import XCTest
 @testable import PetradImageOps
 
@@ -85,14 +86,33 @@ final class DiscretisationTests: XCTestCase {
     }
 
     /// Volume form: ROI voxels get levels from the ROI's own edges, others 0.
-    func testVolumeDiscretisationLeavesOutsideAtZero() {
+    func testVolumeDiscretisationLeavesOutsideAtZero() throws {
         let geometry = Geometry(size: SIMD3(4, 1, 1))
         let image = ImageVolume(geometry: geometry, voxels: [1000, 12, 37, 61])
         let mask = Volume<UInt8>(geometry: geometry, voxels: [0, 1, 1, 1])
-        let (levels, edges) = Discretisation.discretise(image: image, mask: mask,
-                                                        setting: .binWidth(25))
+        let (levels, edges) = try Discretisation.discretise(image: image, mask: mask,
+                                                            setting: .binWidth(25))
         XCTAssertEqual(edges, [0, 25, 50, 75, 100])
         XCTAssertEqual(levels.voxels, [0, 1, 2, 3])
+    }
+
+    /// A bin width far too small for the values (SUV 0 to 17 with binWidth 1e-9: 1.7e10 edges,
+    /// 136 GB) is refused before the edges are made, naming binWidth and its value; so is a
+    /// binCount above the limit. 2^24 bins exactly is still allowed.
+    func testTooManyBinsAreRefusedBeforeAllocating() throws {
+        let values = [0.0, 3.5, 17.0]
+        XCTAssertThrowsError(try Discretisation.Setting.binWidth(1e-9).edges(values: values)) {
+            let error = $0 as? InputError
+            XCTAssertEqual(error?.field, "binWidth")
+            XCTAssertEqual(error?.value, "1e-09")
+        }
+        XCTAssertThrowsError(try Discretisation.Setting.binCount(1 << 40).edges(values: values)) {
+            XCTAssertEqual(($0 as? InputError)?.field, "binCount")
+        }
+        // Bins counted as ceil(range / w) + 2 (numpy.arange runs to max + 2w).
+        let limit = Double(Discretisation.maximumBinCount)
+        XCTAssertNoThrow(try Discretisation.Setting.binWidth(1).edges(values: [0, limit - 2]))
+        XCTAssertThrowsError(try Discretisation.Setting.binWidth(1).edges(values: [0, limit]))
     }
 
     func testPythonModuloHasSignOfDivisor() {

@@ -1,9 +1,10 @@
 import Foundation
+import PetradCore
 import XCTest
 @testable import PetradStudy
 
 /// Interrupting `petrad study` during extraction and rerunning it: the rerun computes only the
-/// unfinished cases and the results equal those of an uninterrupted run (issue 6).
+/// unfinished cases and the results equal those of an uninterrupted run.
 final class StudyResumeTests: XCTestCase {
     /// Stand-in features from the bundled files' bytes (the cache, not the features, is
     /// under test here), counting which cases were computed.
@@ -25,7 +26,13 @@ final class StudyResumeTests: XCTestCase {
     }
 
     func testInterruptedStudyRerunComputesOnlyUnfinishedCasesAndMatchesAFullRun() throws {
-        let study = try StudyFile.load(path: repositoryRoot() + "/studies/sts-fdg-pet.yaml")
+        var study = try StudyFile.load(path: repositoryRoot() + "/studies/sts-fdg-pet.yaml")
+        // The analysis reads the stand-in features, briefly.
+        study.imagingCovariates = []
+        study.signature.includePrefixes = ["bytes_", "mean_"]
+        study.signature.exclude = []
+        study.signature.repeats = 3
+        study.cutoff.permutations = 10
         let root = NSTemporaryDirectory() + "petrad-study-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: root) }
 
@@ -111,11 +118,15 @@ final class StudyResumeRealExtractionTests: XCTestCase {
         options.limit = 2
         let stopped = try StudyRunner(study: study, options: options, extraction: extraction).run()
         XCTAssertEqual(stopped.batch.computed.count, 2)
+        // --extract-only writes the feature table only once every case is extracted.
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/resumed/features.csv"))
         options.limit = nil
         let resumed = try StudyRunner(study: study, options: options, extraction: extraction).run()
         XCTAssertEqual(Set(resumed.batch.reused), Set(stopped.batch.computed))
         XCTAssertEqual(resumed.batch.computed.count, 4)
         XCTAssertTrue(resumed.batch.failures.isEmpty, "\(resumed.batch.failures)")
+        let table = try CSVTable.read(path: root + "/resumed/features.csv")
+        XCTAssertEqual(table.rows.count, 4)
 
         var fresh = StudyOptions(outFolder: root + "/fresh")
         fresh.showProgress = false

@@ -27,16 +27,32 @@ public struct ExtractionCase: Sendable, Equatable {
 
     /// Cases from a batch CSV with columns `Image`, `Mask`, optional `Label` and optional
     /// `PatientID` or `ID` (PyRadiomics' batch format). Relative paths are resolved against the
-    /// CSV's folder.
+    /// CSV's folder, however the CSV itself is named (`cases.csv`, `./sub/cases.csv`,
+    /// `../cases.csv`). A table without rows, or a row with an empty Image or Mask, is refused.
     public static func read(csvPath: String) throws -> [ExtractionCase] {
         let table = try CSVTable.read(path: csvPath)
         let imageColumn = try table.columnIndex("Image")
         let maskColumn = try table.columnIndex("Mask")
         let labelColumn = table.header.firstIndex(of: "Label")
         let idColumn = table.header.firstIndex(of: "PatientID") ?? table.header.firstIndex(of: "ID")
-        let folder = URL(fileURLWithPath: csvPath).deletingLastPathComponent()
+        guard !table.rows.isEmpty else {
+            throw InputError(file: csvPath, field: "rows", value: "none",
+                             "has a header but no cases; add one row per case")
+        }
+        let absoluteCSV = csvPath.hasPrefix("/")
+            ? csvPath : FileManager.default.currentDirectoryPath + "/" + csvPath
+        let folder = (absoluteCSV as NSString).deletingLastPathComponent
         func resolve(_ path: String) -> String {
-            path.hasPrefix("/") ? path : folder.appendingPathComponent(path).standardized.path
+            if path.hasPrefix("/") { return path }
+            return ((folder as NSString).appendingPathComponent(path) as NSString)
+                .standardizingPath
+        }
+        for (index, row) in table.rows.enumerated() {
+            for (column, name) in [(imageColumn, "Image"), (maskColumn, "Mask")]
+            where row[column].trimmingCharacters(in: .whitespaces).isEmpty {
+                throw InputError(file: csvPath, field: "\(name), row \(index + 2)", value: "",
+                                 "is empty; give the \(name.lowercased()) file of this case")
+            }
         }
         return try table.rows.enumerated().map { index, row in
             var label: Int? = nil

@@ -170,7 +170,7 @@ public struct Extractor: Sendable {
         let cropped = try Cropping.crop(image: image, mask: roiMask, lower: box.lower,
                                         upper: box.upper, padDistance: 0)
         let values = roiValues(cropped.image, cropped.mask)
-        let edges = settings.discretisation.edges(values: values)
+        let edges = try settings.discretisation.edges(values: values)
         let levels = Discretisation.discretise(values: values, edges: edges)
         row.greyLevels = GreyLevelSummary(levels: levels, edgeCount: edges.count, values: values)
         // The grey-level box the texture classes read: 0 outside the ROI.

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import PetradCore
 
 /// Image and ROI interpolation as the IBSI reference manual defines it (IBSI 1, "Image
 /// processing", section "Interpolation", `VTM2`), on a grid whose centre is the centre of the
@@ -30,6 +31,26 @@ public enum IBSIInterpolation {
         case linear
         /// Tricubic spline: cubic B-spline interpolation of exact spline coefficients.
         case cubicSpline = "tricubic spline"
+    }
+
+    /// Refuses a `spacing` whose grid over `geometry` would have more than
+    /// `Resampling.maximumVoxelCount` voxels (or a spacing that is not positive), before
+    /// anything is allocated.
+    public static func checkGridSize(of geometry: Geometry, spacing: SIMD3<Double>) throws {
+        var count = 1.0
+        for axis in 0..<3 {
+            count *= max(1, (Double(geometry.size[axis]) * geometry.spacing[axis]
+                                / spacing[axis]).rounded(.up))
+        }
+        guard spacing.min() > 0, count <= Double(Resampling.maximumVoxelCount) else {
+            throw InputError(
+                file: "", field: "interpolation spacing",
+                value: "[\(spacing.x), \(spacing.y), \(spacing.z)]",
+                "makes a grid of " + String(format: "%.3g", count) + " voxels over the "
+                    + "image, more than the \(Resampling.maximumVoxelCount) allowed; the "
+                    + "image's spacing is \(geometry.spacing.x) x \(geometry.spacing.y) x "
+                    + "\(geometry.spacing.z) mm. Use a larger spacing.")
+        }
     }
 
     /// The IBSI grid of `geometry` resampled to `spacing` (mm, x y z), centres aligned.

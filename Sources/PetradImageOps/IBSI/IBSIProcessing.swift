@@ -224,6 +224,7 @@ public enum IBSIProcessing {
 
         var roi = mask
         if let spacing = settings.targetSpacing(for: image.geometry) {
+            try IBSIInterpolation.checkGridSize(of: image.geometry, spacing: spacing)
             image = IBSIInterpolation.interpolate(image, spacing: spacing,
                                                   method: settings.imageInterpolation,
                                                   roundTo: settings.intensityRounding)
@@ -248,10 +249,10 @@ public enum IBSIProcessing {
                                 .value ?? "", "No ROI voxel is left after re-segmentation.")
         }
 
-        let levels = IBSIDiscretisation.discretise(image: image, mask: intensity,
-                                                   method: settings.effectiveDiscretisation)
-        let ivh = settings.effectiveIVHDiscretisation.map {
-            IBSIDiscretisation.discretise(image: image, mask: intensity, method: $0)
+        let levels = try IBSIDiscretisation.discretise(image: image, mask: intensity,
+                                                       method: settings.effectiveDiscretisation)
+        let ivh = try settings.effectiveIVHDiscretisation.map {
+            try IBSIDiscretisation.discretise(image: image, mask: intensity, method: $0)
         }
         return IBSIProcessedROI(image: image, morphologicalMask: roi, intensityMask: intensity,
                                 greyLevels: levels, ivhLevels: ivh, diagnostics: diagnostics,

@@ -1,4 +1,5 @@
 import Foundation
+import PetradCore
 
 /// IBSI re-segmentation (IBSI 1, "Image processing", section "Re-segmentation"): voxels of the
 /// ROI whose intensity falls outside a range are removed from the *intensity* mask; the
@@ -83,7 +84,32 @@ public enum IBSIDiscretisation {
         }
     }
 
-    /// Grey levels of `values` (the intensities of the ROI voxels).
+    /// Refuses a discretisation that would make more than `Discretisation.maximumBinCount`
+    /// grey levels for `values` (a bin size chosen for other units, say), naming the setting.
+    public static func checkBinCount(values: [Double], method: Method) throws {
+        guard let minimum = values.min(), let maximum = values.max() else { return }
+        let limit = Double(Discretisation.maximumBinCount)
+        switch method {
+        case .fixedBinNumber(let n):
+            if Double(n) > limit {
+                throw InputError(file: "", field: "fixed bin number", value: "\(n)",
+                                 "is more than the \(Discretisation.maximumBinCount) grey "
+                                     + "levels allowed; use fewer bins.")
+            }
+        case .fixedBinSize(let w, let lower):
+            let levels = ((maximum - min(lower ?? minimum, minimum)) / w).rounded(.down) + 1
+            if !(levels <= limit) {
+                throw InputError(
+                    file: "", field: "fixed bin size", value: "\(w)",
+                    "gives " + String(format: "%.3g", levels) + " grey levels over the ROI's "
+                        + "values (\(minimum) to \(maximum)); at most "
+                        + "\(Discretisation.maximumBinCount) are allowed. The image may not be "
+                        + "in the units the bin size was chosen for; raise it.")
+            }
+        }
+    }
+
+    /// Grey levels of `values` (the intensities of the ROI voxels); `checkBinCount` first.
     public static func levels(values: [Double], method: Method) -> [Int32] {
         guard let minimum = values.min(), let maximum = values.max() else { return [] }
         switch method {
@@ -102,10 +128,11 @@ public enum IBSIDiscretisation {
 
     /// The grey-level volume of `image` inside `mask` (0 outside the mask).
     public static func discretise(image: ImageVolume, mask: Volume<UInt8>, method: Method)
-        -> Volume<Int32>
+        throws -> Volume<Int32>
     {
         var values: [Double] = []
         for i in mask.voxels.indices where mask.voxels[i] != 0 { values.append(image.voxels[i]) }
+        try checkBinCount(values: values, method: method)
         let roiLevels = levels(values: values, method: method)
         var out = Volume<Int32>(geometry: image.geometry, repeating: 0)
         var next = 0
