@@ -367,7 +367,7 @@ extension StudyFile {
                                          "should be between 0 and 1")
             }
             spec.split = CohortSplit(
-                seed: UInt64(try s.required("seed").int(file: file, key: key + ".split.seed")),
+                seed: try s.required("seed").seed(file: file, key: key + ".split.seed"),
                 trainingFraction: fraction,
                 trainingName: try s.string("training_name")
                     ?? "\(name)-training",
@@ -447,7 +447,7 @@ extension StudyFile {
             ?? spec.scale
         spec.folds = try r.optional("folds")?.int(file: file, key: "signature.folds")
             ?? spec.folds
-        spec.seed = UInt64(try r.optional("seed")?.int(file: file, key: "signature.seed") ?? 1)
+        spec.seed = try r.optional("seed")?.seed(file: file, key: "signature.seed") ?? 1
         spec.alpha = try r.optional("alpha")?.double(file: file, key: "signature.alpha")
             ?? spec.alpha
         if let rule = r.optional("lambda_rule") {
@@ -466,9 +466,11 @@ extension StudyFile {
             spec.exclude = try exclude.sequence(file: file, key: "signature.exclude")
                 .map { try $0.string(file: file, key: "signature.exclude") }
         }
-        guard spec.repeats >= 1, spec.maxFeatures >= 1, spec.folds >= 3 else {
-            throw InputError(file: file, position: node.position, field: "signature",
-                             "repeats and max_features must be at least 1 and folds at least 3")
+        for (key, value, minimum) in [("repeats", spec.repeats, 1),
+                                       ("max_features", spec.maxFeatures, 1),
+                                       ("folds", spec.folds, 3)] where value < minimum {
+            throw (r.optional(key) ?? node).error(file: file, key: "signature." + key,
+                                                  "should be at least \(minimum)")
         }
         return spec
     }
@@ -490,7 +492,7 @@ extension StudyFile {
             .int(file: file, key: "cutoff.min_group_size") ?? spec.minGroupSize
         spec.permutations = try r.optional("permutations")?
             .int(file: file, key: "cutoff.permutations") ?? spec.permutations
-        spec.seed = UInt64(try r.optional("seed")?.int(file: file, key: "cutoff.seed") ?? 7)
+        spec.seed = try r.optional("seed")?.seed(file: file, key: "cutoff.seed") ?? 7
         return spec
     }
 }
@@ -587,5 +589,14 @@ enum YAMLEmitter {
 
     private static func quoteKey(_ key: String) -> String {
         key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? key : quote(key)
+    }
+}
+
+extension YAMLNode {
+    /// A random seed: a whole number of 0 or more (the seeds of set.seed-style generators).
+    func seed(file: String, key: String) throws -> UInt64 {
+        let value = try int(file: file, key: key)
+        guard value >= 0 else { throw error(file: file, key: key, "should be 0 or more") }
+        return UInt64(value)
     }
 }

@@ -254,11 +254,16 @@ public struct StudyReportBuilder {
                      coxTable(result.multivariate, title: "Multivariate Cox regression of the "
                               + "variables with univariate p <= "
                               + "\(format(study.multivariatePThreshold)) (layout of the paper's "
-                              + "Table 3).", source: "\(endpoint.name)/cox_multivariate.csv")]))
+                              + "Table 3).", source: "\(endpoint.name)/cox_multivariate.csv",
+                              sayWhenAbsent: "Signature")]))
         return section
     }
 
-    func coxTable(_ tables: [String: [CoxTerm]], title: String, source: String) -> ReportTable {
+    /// One Cox table, cohorts as heading rows. With `sayWhenAbsent`, a cohort whose model
+    /// holds other variables but not that one gets a row saying it was left out, so that a
+    /// multivariate table without the signature is not read as one that adjusts for it.
+    func coxTable(_ tables: [String: [CoxTerm]], title: String, source: String,
+                  sayWhenAbsent variable: String? = nil) -> ReportTable {
         var rows: [[String]] = []
         var headings: Set<Int> = []
         for cohort in outcome.cohorts {
@@ -268,6 +273,11 @@ public struct StudyReportBuilder {
             if terms.isEmpty {
                 rows.append(["fewer than two variables with p <= "
                              + "\(format(study.multivariatePThreshold))", "", "", "", ""])
+            } else if let variable,
+                      !terms.contains(where: { [variable, "(model)"].contains($0.variable) }) {
+                rows.append(["\(variable): not in the model (univariate p above "
+                             + "\(format(study.multivariatePThreshold)) or not estimable)",
+                             "", "", "", ""])
             }
             for term in terms {
                 let label = term.level.isEmpty ? term.variable : "\(term.variable): \(term.level)"

@@ -285,6 +285,8 @@ public struct StudyRunner {
             }
             scored.append((patient, signature.score(values)))
         }
+        result.warnings += shiftWarnings(endpoint: endpoint.name, features: signature.features,
+                                         patients: patients)
 
         // Cutoff on the training scores.
         let trainingScored = scored.filter { $0.patient.cohort.role == .training }
@@ -432,6 +434,41 @@ public struct StudyRunner {
                     + "\(study.signature.exclude)",
                 "leave none of the \(names.count) extracted features as signature candidates")
         }
+    }
+
+    /// Cohorts whose mean of a signature feature lies more than one training SD (population
+    /// SD, as `petrad signature apply` measures it) from the training mean: a scanner or
+    /// protocol shift that moves scores across the cutoff (ComBat harmonisation is for this).
+    func shiftWarnings(endpoint: String, features: [String], patients: [Patient]) -> [String] {
+        let training = patients.filter { $0.cohort.role == .training }
+        var warnings: [String] = []
+        for feature in features {
+            func values(_ group: [Patient]) -> [Double] {
+                group.compactMap { $0.features.value(feature) }.filter(\.isFinite)
+            }
+            let reference = values(training)
+            guard reference.count > 1 else { continue }
+            let mean = reference.reduce(0, +) / Double(reference.count)
+            let sd = (reference.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
+                      / Double(reference.count)).squareRoot()
+            guard sd > 0 else { continue }
+            var seen: [String] = []
+            for patient in patients where patient.cohort.role != .training
+                && !seen.contains(patient.cohort.name) {
+                seen.append(patient.cohort.name)
+                let cohort = values(patients.filter { $0.cohort.name == patient.cohort.name })
+                guard !cohort.isEmpty else { continue }
+                let shift = (cohort.reduce(0, +) / Double(cohort.count) - mean) / sd
+                if abs(shift) > 1 {
+                    warnings.append("\(endpoint), \(patient.cohort.name): signature feature "
+                                    + "\(feature) has a mean " + String(format: "%.1f", shift)
+                                    + " training SDs from the training mean; scores of this "
+                                    + "cohort are shifted (scanner or protocol? see "
+                                    + "harmonisation)")
+                }
+            }
+        }
+        return warnings
     }
 
     func imaging(_ spec: ImagingCovariateSpec, _ features: FeatureValues) -> Double {
@@ -620,10 +657,17 @@ public struct StudyRunner {
         var studyFile: String
         var petradVersion: String
         var seconds: Double
-        var cohorts: [[String: String]]
+        var cohorts: [CohortSummary]
         var extraction: [String: Int]
         var endpoints: [EndpointSummary]
         var warnings: [String]
+    }
+
+    struct CohortSummary: Encodable {
+        var name: String
+        var role: String
+        var patients: Int
+        var origin: String
     }
 
     struct EndpointSummary: Encodable {
@@ -640,9 +684,10 @@ public struct StudyRunner {
         let summary = Summary(
             study: study.name, studyFile: study.path, petradVersion: petradVersion,
             seconds: (seconds * 10).rounded() / 10,
-            cohorts: outcome.cohorts.map { ["name": $0.name, "role": $0.role.rawValue,
-                                            "patients": "\($0.cases.count)",
-                                            "origin": $0.origin] },
+            cohorts: outcome.cohorts.map {
+                CohortSummary(name: $0.name, role: $0.role.rawValue, patients: $0.cases.count,
+                              origin: $0.origin)
+            },
             extraction: ["computed": outcome.batch.computed.count,
                          "cached": outcome.batch.reused.count,
                          "failed": outcome.batch.failures.count],

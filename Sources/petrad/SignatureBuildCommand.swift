@@ -109,11 +109,14 @@ enum SignatureBuildCommand: Command {
                   + "numerical warnings), as in R; lambdas far below lambda.min only")
         }
         print("")
-        print("feature      selected   mean coef (raw scale)   coef per SD")
+        // The feature column as wide as the longest name (PyRadiomics names run to 50).
+        let width = max(12, result.signature.features.map(\.count).max() ?? 0)
+        print("feature".padding(toLength: width, withPad: " ", startingAt: 0)
+              + " selected   mean coef (raw scale)   coef per SD")
         for (f, feature) in result.signature.features.enumerated() {
             let j = x.names.firstIndex(of: feature)!
             let s = result.selection(rule)[j]
-            print(feature.padding(toLength: 12, withPad: " ", startingAt: 0)
+            print(feature.padding(toLength: width, withPad: " ", startingAt: 0)
                   + String(format: " %8d%%   %21@   %11@", Int((s.frequency * 100).rounded()),
                            formatNumber(result.signature.coefficients[f]),
                            formatNumber(s.meanStandardizedCoefficientSelected ?? .nan)))

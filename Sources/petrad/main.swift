@@ -44,6 +44,13 @@ let rest = Array(arguments.dropFirst())
 let twoWords = rest.first.map { "\(first) \($0)" }
 let match = commands.first { $0.name == twoWords } ?? commands.first { $0.name == first }
 guard let command = match else {
+    // `petrad signature`: name the two-word commands it starts.
+    let starting = commands.filter { $0.name.hasPrefix(first + " ") }.map { $0.name }
+    if !starting.isEmpty {
+        printError("petrad: '\(first)' needs a second word: "
+                   + starting.map { "petrad \($0)" }.joined(separator: ", "))
+        exit(ExitCode.usage)
+    }
     printError("petrad: unknown command '\(first)'")
     printUsage()
     exit(ExitCode.usage)

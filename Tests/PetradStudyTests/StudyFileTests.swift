@@ -59,6 +59,30 @@ final class StudyFileTests: XCTestCase {
         }
     }
 
+    /// A seed below 0 is refused naming its key and line, in each of the three places.
+    func testNegativeSeedIsRefused() {
+        for (block, key) in [("signature: {seed: -1}\n", "signature.seed"),
+                             ("cutoff: {seed: -3}\n", "cutoff.seed")] {
+            XCTAssertThrowsError(try parse(minimal + block)) { error in
+                XCTAssertEqual((error as? InputError)?.field, key)
+                XCTAssertEqual((error as? InputError)?.position?.line, 9)
+            }
+        }
+    }
+
+    /// `repeats: -5`, `folds: 1`: the error names the key and the value found.
+    func testSignatureCountsBelowTheirMinimumNameTheKey() {
+        for (block, key, value) in [("signature: {repeats: -5}\n", "signature.repeats", "-5"),
+                                    ("signature: {folds: 1}\n", "signature.folds", "1"),
+                                    ("signature: {max_features: 0}\n", "signature.max_features",
+                                     "0")] {
+            XCTAssertThrowsError(try parse(minimal + block)) { error in
+                XCTAssertEqual((error as? InputError)?.field, key)
+                XCTAssertEqual((error as? InputError)?.value, value)
+            }
+        }
+    }
+
     func testWrongRoleIsAnErrorNamingTheValue() {
         let text = minimal.replacingOccurrences(of: "role: training", with: "role: train")
         XCTAssertThrowsError(try parse(text)) { error in

@@ -34,6 +34,11 @@ final class StudyReportTests: XCTestCase {
         XCTAssertTrue(html.contains("Univariate Cox regression"))
         XCTAssertTrue(html.contains("data:image/svg+xml;base64,"))
         XCTAssertFalse(html.contains("src=\"http"))  // self-contained
+        // A multivariate model without the signature says so in its table.
+        let withoutSignature = outcome.endpoints.flatMap { $0.multivariate.values }.filter {
+            !$0.isEmpty && !$0.contains { ["Signature", "(model)"].contains($0.variable) }
+        }
+        XCTAssertEqual(html.contains("Signature: not in the model"), !withoutSignature.isEmpty)
         for file in ["summary.json", "features.csv", "dfs/validation.csv",
                      "dfs/cox_univariate.csv", "dfs/scores.csv", "dfs/km_training.png",
                      "dfs/km_training.svg", "dfs/km_training.pdf", "os/km_internal-validation.pdf"] {

@@ -73,3 +73,36 @@ final class StudyWarningTests: XCTestCase {
         XCTAssertTrue(warning.contains("try binWidth "), warning)
     }
 }
+
+/// The study warns, as `petrad signature apply` does, when a validation cohort's mean of a
+/// signature feature lies more than one training SD from the training mean.
+final class StudyShiftWarningTests: XCTestCase {
+    func testShiftedCohortIsWarnedAboutAndAnUnshiftedOneIsNot() throws {
+        let runner = StudyRunner(
+            study: try StudyFile.load(path: repositoryRoot() + "/studies/sts-fdg-pet.yaml"),
+            options: StudyOptions(outFolder: NSTemporaryDirectory()),
+            extraction: CaseExtraction(fingerprint: "unused") { _ in
+                FeatureValues(names: [], values: []) })
+        func cohort(_ name: String, _ role: CohortRole) -> Cohort {
+            Cohort(name: name, role: role, cases: [], origin: "")
+        }
+        func patients(_ c: Cohort, _ values: [Double]) -> [StudyRunner.Patient] {
+            values.enumerated().map { i, v in
+                let f = FeatureValues(names: ["original_glcm_MCC"], values: [v])
+                return StudyRunner.Patient(id: "\(c.name)\(i)", cohort: c, time: 1, event: true,
+                                           features: f, raw: f)
+            }
+        }
+        // Training 1, 2, 3, 4: mean 2.5, population SD 1.118. Internal: mean 3 (+0.4 SD).
+        // External: mean 0.5 (-1.8 SD).
+        let all = patients(cohort("train", .training), [1, 2, 3, 4])
+            + patients(cohort("internal", .internalValidation), [2, 4])
+            + patients(cohort("external", .externalValidation), [0, 1])
+        let warnings = runner.shiftWarnings(endpoint: "dfs", features: ["original_glcm_MCC"],
+                                            patients: all)
+        XCTAssertEqual(warnings.count, 1, "\(warnings)")
+        XCTAssertTrue(warnings.first?.hasPrefix("dfs, external: signature feature "
+                                                + "original_glcm_MCC has a mean -1.8 training "
+                                                + "SDs") ?? false, "\(warnings)")
+    }
+}
