@@ -4,10 +4,11 @@ import Foundation
 /// (`imageoperations.resampleImage`, settings `resampledPixelSpacing`, `interpolator`,
 /// `padDistance`), with SimpleITK's `ResampleImageFilter` arithmetic underneath.
 public enum Resampling {
-    /// Most voxels a resampled ROI box may have (2^27: 1 GiB as Doubles, which the image and
+    /// Most voxels a resampled ROI box may have (2^28: 2 GiB as Doubles, which the image and
     /// the B-spline coefficients each take). PyRadiomics has no such limit and fails on memory;
-    /// a box this large only comes from a spacing far below the image's.
-    public static let maximumVoxelCount = 1 << 27
+    /// a box this large comes from a spacing far below the image's (a whole-lung ROI at 1 mm
+    /// has about 3e7 voxels; a whole-body ROI at 1 mm, about 5e8, is refused).
+    public static let maximumVoxelCount = 1 << 28
 
     /// The grid PyRadiomics resamples onto: mask direction, spacing `spacing` (0 keeps the
     /// mask's spacing on that axis; an axis on which the ROI spans one voxel keeps it too), and
@@ -76,7 +77,7 @@ public enum Resampling {
                 value: "[\(newSpacing.x), \(newSpacing.y), \(newSpacing.z)]",
                 "makes a resampled ROI box of " + String(format: "%.0f x %.0f x %.0f", extent.x,
                                                           extent.y, extent.z)
-                    + " voxels, more than the \(maximumVoxelCount) allowed (1 GiB as Doubles); "
+                    + " voxels, more than the \(maximumVoxelCount) allowed (2 GiB as Doubles); "
                     + "the image's spacing is \(image.spacing.x) x \(image.spacing.y) x "
                     + "\(image.spacing.z) mm. Use a larger spacing.")
         }
