@@ -66,9 +66,13 @@ enum ExtractCommand: Command {
                                        extractor: extractor, label: label)
             rows = [(nil, row)]
         case 2:
-            let row = try extractor.extract(imagePath: parsed.positionals[0],
-                                            maskPath: parsed.positionals[1], label: label)
-            rows = [(nil, row)]
+            do {
+                let row = try extractor.extract(imagePath: parsed.positionals[0],
+                                                maskPath: parsed.positionals[1], label: label)
+                rows = [(nil, row)]
+            } catch {
+                throw placed(error, parameterFile: parsed.options["param"])
+            }
         case 1 where [".nii", ".nii.gz", ".nrrd", ".nhdr"].contains(where: {
             parsed.positionals[0].lowercased().hasSuffix($0) }):
             throw InputError(file: "petrad extract", field: "arguments",
@@ -101,7 +105,8 @@ enum ExtractCommand: Command {
                 case .success(let row): kept.append((c, row))
                 case .failure(let error):
                     failures += 1
-                    printError("petrad extract: case \(c.id) skipped: \(error)")
+                    printError("petrad extract: case \(c.id) skipped: "
+                               + "\(placed(error, parameterFile: parsed.options["param"]))")
                 }
             }
             rows = kept
@@ -135,5 +140,22 @@ enum ExtractCommand: Command {
             return ExitCode.casesFailed
         }
         return ExitCode.ok
+    }
+
+    /// Fields of the extraction settings: an error about one of them belongs to the parameter
+    /// file (or the defaults), which the extractor does not know; it names the case's mask.
+    static let settingFields: Set<String> = [
+        "binWidth", "binCount", "binWidth/binCount", "resampledPixelSpacing", "fixed bin size",
+        "fixed bin number", "interpolation spacing", "distances", "weightingNorm",
+    ]
+
+    /// `error`, with a settings error placed in `parameterFile` (for the case it names).
+    static func placed(_ error: Error, parameterFile: String?) -> Error {
+        guard var input = error as? InputError, settingFields.contains(input.field) else {
+            return error
+        }
+        let settings = parameterFile ?? "the default settings"
+        input.file = input.file.isEmpty ? settings : "\(settings) (case \(input.file))"
+        return input
     }
 }

@@ -84,8 +84,8 @@ final class CommandLineInputTests: XCTestCase {
     }
 
     /// A bin width of 1e-9 on a ROI spanning SUV 3.7 to 5.3 (1.7e9 bins, 13 GB of edges) and a
-    /// resampling spacing of 0.001 mm on 1 mm voxels (6e10 voxels): exit 1 naming the setting,
-    /// not a crash.
+    /// resampling spacing of 0.001 mm on 1 mm voxels (6e10 voxels): exit 1 naming the parameter
+    /// file and the setting, not a crash.
     func testSettingsThatWouldAllocateGigabytesAreRefused() throws {
         let folder = try temporaryFolder()
         let geometry = Geometry(size: SIMD3(10, 10, 10))
@@ -111,6 +111,9 @@ final class CommandLineInputTests: XCTestCase {
             XCTAssertEqual(outcome.status, 1, outcome.standardError)
             XCTAssertTrue(outcome.standardError.contains("field '\(field)'"),
                           outcome.standardError)
+            // The setting is the parameter file's, for the case's mask.
+            XCTAssertTrue(outcome.standardError.contains(
+                "\(folder)/p.yaml (case \(folder)/ramp_mask.nii.gz)"), outcome.standardError)
         }
     }
 }
