@@ -3,13 +3,28 @@ import Foundation
 
 /// Writes files so that a reader never sees a half-written one: the bytes go to a temporary
 /// file in the same folder, which is then renamed over the target (rename is atomic on POSIX).
+/// A symbolic link is followed (the file it points to is replaced, the link stays); a device,
+/// FIFO or socket (`--out /dev/stdout`, `/dev/null`) is written to directly, since renaming
+/// over it would replace the device with a file; a folder is refused.
 ///
 /// Interrupts: after `exitOnInterrupt` (the `petrad` command installs it), Ctrl-C (SIGINT) or
 /// SIGTERM removes every temporary file still being written, refuses new writes and exits, so
 /// an interrupted run leaves each output either complete or absent, and no temporary files.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        var status = stat()
+        if stat(target, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR:
+                throw InputError(file: path, "is a folder; give a file name to write to")
+            default:
+                try writeDirectly(data, to: target, named: path)
+                return
+            }
+        }
+        let url = URL(fileURLWithPath: target)
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let temporary = folder.appendingPathComponent(
@@ -26,6 +41,30 @@ public enum AtomicFile {
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
+        }
+    }
+
+    /// Writes `data` into an existing non-regular file (a device or a FIFO), all of it or an
+    /// error naming `name` and the system's reason.
+    private static func writeDirectly(_ data: Data, to path: String, named name: String) throws {
+        let descriptor = open(path, O_WRONLY)
+        guard descriptor >= 0 else {
+            throw InputError(file: name, "could not be opened for writing ("
+                                 + String(cString: strerror(errno)) + ")")
+        }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset,
+                                               buffer.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else {
+                    throw InputError(file: name, "could not be written ("
+                                     + String(cString: strerror(errno)) + ")")
+                }
+                offset += written
+            }
         }
     }
 

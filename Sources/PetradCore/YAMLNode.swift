@@ -201,9 +201,14 @@ extension YAMLNode {
         return text
     }
 
+    /// A finite number: `inf`, `nan` and `1e999` are refused (no setting of a parameter or
+    /// study file means them, and they would pass every `> 0` check).
     public func double(file: String, key: String) throws -> Double {
         guard case let .scalar(text, _, _) = self, let value = Double(text) else {
             throw typeError(file: file, key: key, expected: "a number")
+        }
+        guard value.isFinite else {
+            throw typeError(file: file, key: key, expected: "a finite number")
         }
         return value
     }

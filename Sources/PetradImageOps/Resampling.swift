@@ -75,7 +75,7 @@ public enum Resampling {
             throw InputError(
                 file: "", field: "resampledPixelSpacing",
                 value: "[\(newSpacing.x), \(newSpacing.y), \(newSpacing.z)]",
-                "makes a resampled ROI box of " + String(format: "%.0f x %.0f x %.0f", extent.x,
+                "makes a resampled ROI box of " + String(format: "%.3g x %.3g x %.3g", extent.x,
                                                           extent.y, extent.z)
                     + " voxels, more than the \(maximumVoxelCount) allowed (2 GiB as Doubles); "
                     + "the image's spacing is \(image.spacing.x) x \(image.spacing.y) x "

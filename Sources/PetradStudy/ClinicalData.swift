@@ -39,14 +39,41 @@ public struct ClinicalData {
             _ = try table.columnIndex(endpoint.timeColumn)
             _ = try table.columnIndex(endpoint.eventColumn)
         }
+        // One unreadable time or event costs its patient only; none readable is a wrong column.
+        for endpoint in study.endpoints {
+            var firstError: Error?
+            var readable = false
+            for id in ids where !readable {
+                do { readable = try outcome(id, endpoint) != nil } catch {
+                    firstError = firstError ?? error
+                }
+            }
+            if !readable, let firstError {
+                throw InputError(
+                    file: study.path, field: "endpoints: \(endpoint.name)",
+                    value: "time \(endpoint.timeColumn), event \(endpoint.eventColumn)",
+                    "no patient of \(path) has a readable time and 0/1 event in these columns; "
+                        + "the first: \(firstError)")
+            }
+        }
         for covariate in study.covariates {
             let values = try table.column(covariate.column)
             // A reference level the column never holds would code every level against nothing
             // (R's relevel() refuses it too).
+            let raw = Set(values.map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && $0 != "NA" })
+            // A merge key the column never holds is a typo that would leave its level unmerged.
+            if covariate.kind == .categorical {
+                for key in covariate.merge.keys.sorted() where !raw.contains(key) {
+                    throw InputError(
+                        file: study.path, field: "covariates: \(covariate.name).merge",
+                        value: key,
+                        "is not a value of column \(covariate.column) in \(path); its values "
+                            + "are: " + raw.sorted().joined(separator: ", "))
+                }
+            }
             if covariate.kind == .categorical, let reference = covariate.reference {
-                let levels = Set(values.map { $0.trimmingCharacters(in: .whitespaces) }
-                    .filter { !$0.isEmpty && $0 != "NA" }
-                    .map { covariate.merge[$0] ?? $0 })
+                let levels = Set(raw.map { covariate.merge[$0] ?? $0 })
                 guard levels.contains(reference) else {
                     throw InputError(
                         file: study.path, field: "covariates: \(covariate.name).reference",

@@ -57,6 +57,13 @@ extension StudyFile {
                     }
                     label = value
                 }
+                for (column, values) in [(spec.idColumn, ids), (spec.imageColumn, images),
+                                         (spec.maskColumn, masks)]
+                where values[row].trimmingCharacters(in: .whitespaces).isEmpty {
+                    throw InputError(file: tablePath, field: "\(column), row \(row + 2)",
+                                     value: "", "is empty; every case needs an id, an image and "
+                                         + "a mask")
+                }
                 cases.append(StudyCase(id: ids[row],
                                        imagePath: Self.absolute(images[row], in: tableFolder),
                                        maskPath: Self.absolute(masks[row], in: tableFolder),

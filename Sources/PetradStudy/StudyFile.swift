@@ -187,7 +187,7 @@ extension StudyFile {
         name = try reader.required("name").string(file: path, key: "name")
         description = try reader.optional("description")?.string(file: path, key: "description")
             ?? ""
-        threads = try reader.optional("threads")?.int(file: path, key: "threads")
+        threads = try reader.optional("threads")?.int(file: path, key: "threads", atLeast: 1)
 
         let cohortsNode = try reader.required("cohorts")
         let cohortNodes = try cohortsNode.sequence(file: path, key: "cohorts")
@@ -248,8 +248,14 @@ extension StudyFile {
         if reader.optional("multivariate") != nil {
             let multivariate = try reader.mapping("multivariate")
             try multivariate.allow(["p_threshold"])
-            multivariatePThreshold = try multivariate.optional("p_threshold")?
-                .double(file: path, key: "multivariate.p_threshold") ?? 0.1
+            if let node = multivariate.optional("p_threshold") {
+                multivariatePThreshold = try node.double(file: path,
+                                                         key: "multivariate.p_threshold")
+                guard multivariatePThreshold > 0 && multivariatePThreshold <= 1 else {
+                    throw node.error(file: path, key: "multivariate.p_threshold",
+                                     "should be a p-value above 0 and at most 1")
+                }
+            }
         }
         if let node = reader.optional("harmonisation"), !node.isNull {
             let h = try KeyReader(file: path, node: node, key: "harmonisation",
@@ -472,6 +478,10 @@ extension StudyFile {
             throw (r.optional(key) ?? node).error(file: file, key: "signature." + key,
                                                   "should be at least \(minimum)")
         }
+        if let scale = r.optional("scale"), spec.scale <= 0 {
+            throw scale.error(file: file, key: "signature.scale",
+                              "should be > 0 (the paper's 10 multiplies the linear predictor)")
+        }
         return spec
     }
 
@@ -489,9 +499,9 @@ extension StudyFile {
             spec.highRiskShare = values[0]...values[1]
         }
         spec.minGroupSize = try r.optional("min_group_size")?
-            .int(file: file, key: "cutoff.min_group_size") ?? spec.minGroupSize
+            .int(file: file, key: "cutoff.min_group_size", atLeast: 1) ?? spec.minGroupSize
         spec.permutations = try r.optional("permutations")?
-            .int(file: file, key: "cutoff.permutations") ?? spec.permutations
+            .int(file: file, key: "cutoff.permutations", atLeast: 0) ?? spec.permutations
         spec.seed = try r.optional("seed")?.seed(file: file, key: "cutoff.seed") ?? 7
         return spec
     }
@@ -593,6 +603,15 @@ enum YAMLEmitter {
 }
 
 extension YAMLNode {
+    /// A whole number of at least `minimum`, refused naming the key and the line otherwise.
+    func int(file: String, key: String, atLeast minimum: Int) throws -> Int {
+        let value = try int(file: file, key: key)
+        guard value >= minimum else {
+            throw error(file: file, key: key, "should be at least \(minimum)")
+        }
+        return value
+    }
+
     /// A random seed: a whole number of 0 or more (the seeds of set.seed-style generators).
     func seed(file: String, key: String) throws -> UInt64 {
         let value = try int(file: file, key: key)

@@ -138,6 +138,8 @@ public struct EndpointResult: Sendable {
     public var warnings: [String] = []
     /// Patients left out of this endpoint because their time or event could not be read.
     public var clinicalFailures: [CaseFailure] = []
+    /// Why the analysis of this endpoint stopped before its tables; nil when it ran through.
+    public var stopped: String? = nil
 }
 
 /// The data behind one Kaplan–Meier figure (kept free of drawing code so PetradStudy does

@@ -135,6 +135,15 @@ public struct StudyRunner {
         try write(errors, "extraction_errors.csv", &files)
         try write(log, "extraction_log.csv", &files)
 
+        if outcome.results.isEmpty, let first = outcome.failures.first {
+            // A setting every case fails on (a label no mask holds, say): one error, not a
+            // report on no patients. The errors are in extraction_errors.csv.
+            throw InputError(
+                file: study.path, field: "extraction",
+                value: "\(outcome.failures.count) of \(allCases.count) cases failed",
+                "no case could be extracted (see extraction_errors.csv); the first: "
+                    + "\(first.caseID): \(first.message)")
+        }
         let extracted = outcome.notStarted.isEmpty && options.shard == nil
         if extracted && options.extractOnly {
             // Everything asked for: the feature table, without the analysis.
@@ -169,6 +178,7 @@ public struct StudyRunner {
                                      files: &files)
             } catch {
                 result.warnings.append("\(endpoint.name): analysis stopped: \(error)")
+                result.stopped = "\(error)"
             }
             warnings += result.warnings
             clinicalFailures += result.clinicalFailures

@@ -12,8 +12,8 @@ enum ExitCode {
     static let usage: Int32 = 2
     /// Incomplete: some cases of a batch failed or were left (`petrad study` stopped by Ctrl-C
     /// or --limit/--shard, `petrad merge` missing parts; in `petrad study` also a patient whose
-    /// clinical row cannot be read); everything finished was written, and each failure is
-    /// listed on standard error with its cause.
+    /// clinical row cannot be read, or an endpoint that could not be analysed); everything
+    /// finished was written, and each failure is listed on standard error with its cause.
     static let casesFailed: Int32 = 3
     /// Interrupted by Ctrl-C (SIGINT; 143 for SIGTERM): outputs are complete or absent, never
     /// half-written. (`petrad study` instead finishes its running cases and exits 3.)
@@ -25,7 +25,8 @@ enum ExitCode {
           1    error (message on standard error); nothing written
           2    usage error (unknown command or option, missing value)
           3    incomplete: some cases failed or were left (failures listed); the others
-               were written (petrad study stopped by Ctrl-C, --limit, --shard: also 3)
+               were written (petrad study stopped by Ctrl-C, --limit, --shard, or with an
+               endpoint it could not analyse: also 3)
           130  interrupted by Ctrl-C (143: SIGTERM); no output is left half-written
 
         """

@@ -50,7 +50,8 @@ enum ExtractCommand: Command {
         if let param = parsed.options["param"] {
             settings = try ExtractionSettings(parameterFile: param)
         }
-        let label = try parsed.int("label", command: name)
+        // Label 0 would select the background, as a parameter file's `label: 0` would (refused).
+        let label = try parsed.int("label", command: name, minimum: 1)
         let shard = try parsed.options["shard"].map {
             try Shard.parse($0, command: "petrad extract")
         }

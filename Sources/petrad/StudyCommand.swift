@@ -108,10 +108,16 @@ enum StudyCommand: Command {
             printError("petrad study: case \(failure.caseID) clinical data unreadable: "
                        + failure.message)
         }
-        if !batch.failures.isEmpty || !outcome.clinicalFailures.isEmpty {
+        let stopped = outcome.endpoints.filter { $0.stopped != nil }
+        for endpoint in stopped {
+            printError("petrad study: endpoint \(endpoint.endpoint.name) not analysed: "
+                       + endpoint.stopped!)
+        }
+        if !batch.failures.isEmpty || !outcome.clinicalFailures.isEmpty || !stopped.isEmpty {
             printError("petrad study: \(batch.failures.count) extraction and "
-                       + "\(outcome.clinicalFailures.count) clinical failure(s); the other "
-                       + "patients were analysed and written")
+                       + "\(outcome.clinicalFailures.count) clinical failure(s), "
+                       + "\(stopped.count) endpoint(s) not analysed; the rest was analysed and "
+                       + "written")
             return ExitCode.casesFailed
         }
         return ExitCode.ok

@@ -8,6 +8,19 @@ final class HostileTextTests: XCTestCase {
     /// Found by fuzzing the parameter-file reader: a flow sequence nested 50000 deep
     /// (`setting: [[[...]]]`) overflowed the stack (AddressSanitizer: stack-overflow). Expected
     /// now: an InputError naming the line, raised while parsing, in well under a second.
+    /// `inf`, `nan` and `1e999` read as numbers by Swift's Double(text) but mean nothing in a
+    /// setting, and `inf` passes every `> 0` check: refused, naming the key; 0.25 is read.
+    func testYAMLNonFiniteNumbersAreRefused() throws {
+        for text in ["inf", "-inf", "nan", "1e999", "Infinity"] {
+            let node = try YAMLNode.parse("binWidth: \(text)\n")
+            XCTAssertThrowsError(try node["binWidth"]!.double(file: "p.yaml", key: "binWidth")) {
+                XCTAssertTrue("\($0)".contains("a finite number"), "\(text): \($0)")
+            }
+        }
+        XCTAssertEqual(try YAMLNode.parse("binWidth: 0.25\n")["binWidth"]!
+            .double(file: "p.yaml", key: "binWidth"), 0.25)
+    }
+
     func testYAMLNestedFiftyThousandDeepIsRefused() {
         let text = "setting: " + String(repeating: "[", count: 50_000)
             + String(repeating: "]", count: 50_000) + "\n"

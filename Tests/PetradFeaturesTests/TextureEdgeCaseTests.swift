@@ -228,6 +228,44 @@ final class TextureEdgeCaseTests: XCTestCase {
         }
     }
 
+    /// PyRadiomics' `build_angles` over the whole cube of side 2 max(distances) + 1, offsets
+    /// outside the box dropped: the same offsets in the same order as the walk over the box
+    /// alone, for boxes smaller and larger than the distances, in 3D and in each 2D plane.
+    func testDirectionsEqualTheWholeCubeWalk() {
+        func cubeWalk(_ size: SIMD3<Int>, _ distances: [Int], _ outOfPlane: Int,
+                      _ bidirectional: Bool) -> [SIMD3<Int>] {
+            let d = distances.max()!, n = 2 * d + 1
+            var offsets: [SIMD3<Int>] = []
+            for index in 0..<(n * n * n) {
+                let o = SIMD3(d - index % n, d - (index / n) % n, d - (index / (n * n)) % n)
+                let inside = (0..<3).allSatisfy {
+                    abs(o[$0]) < size[$0] && ($0 != outOfPlane || o[$0] == 0)
+                }
+                let norm = max(abs(o.x), abs(o.y), abs(o.z))
+                if inside && norm >= 1 && distances.contains(norm) { offsets.append(o) }
+            }
+            return bidirectional ? offsets : Array(offsets.prefix(offsets.count / 2))
+        }
+        for size in [SIMD3(5, 4, 3), SIMD3(2, 7, 1), SIMD3(9, 9, 9)] {
+            for distances in [[1], [2], [1, 3], [6], [2, 11]] {
+                for (force2D, dimension) in [(false, 0), (true, 0), (true, 1), (true, 2)] {
+                    for bidirectional in [false, true] {
+                        XCTAssertEqual(
+                            textureDirections(size: size, distances: distances, force2D: force2D,
+                                              force2Ddimension: dimension,
+                                              bidirectional: bidirectional),
+                            cubeWalk(size, distances, force2D ? 2 - dimension : -1,
+                                     bidirectional),
+                            "\(size) \(distances) \(force2D) \(dimension) \(bidirectional)")
+                    }
+                }
+            }
+        }
+        // A distance far beyond the box costs the box, not the cube (10^12 offsets).
+        XCTAssertEqual(textureDirections(size: SIMD3(5, 5, 5), distances: [5000], force2D: false,
+                                         force2Ddimension: 0, bidirectional: false), [])
+    }
+
     func testDirectionsAreThirteenIn3DAndFourIn2D() {
         let size = SIMD3(5, 5, 5)
         let d3 = textureDirections(size: size, distances: [1], force2D: false,

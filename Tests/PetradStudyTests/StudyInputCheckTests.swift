@@ -73,4 +73,75 @@ final class StudyInputCheckTests: XCTestCase {
         assertRefused(study, field: "signature",
                       value: "include_prefixes [\"original_\"], exclude [\"original_\"]")
     }
+
+    /// `merge: {Intermedate: ...}` (a typo): the level would stay unmerged without a word.
+    func testMergeKeyNotInTheColumnIsRefused() throws {
+        var study = try study()
+        let grade = try XCTUnwrap(study.covariates.firstIndex { $0.name == "Grade" })
+        study.covariates[grade].merge = ["Low": "Low/Intermediate",
+                                         "Intermedate": "Low/Intermediate"]
+        assertRefused(study, field: "covariates: Grade.merge", value: "Intermedate")
+    }
+
+    /// An event column that holds no 0/1 value at all (age given as the event): the column is
+    /// wrong, not 51 patients; one error instead of endpoints that silently stop.
+    func testEndpointColumnsWithNoReadableOutcomeAreRefused() throws {
+        var study = try study()
+        study.endpoints[1].eventColumn = "age_years"
+        assertRefused(study, field: "endpoints: os", value: "time os_time_days, event age_years")
+    }
+
+    /// A setting every case fails on (a label no mask holds): one error naming the study, not
+    /// a report on no patients.
+    func testStudyInWhichEveryCaseFailsIsAnError() throws {
+        let study = try study()
+        let root = NSTemporaryDirectory() + "petrad-checks-\(UUID().uuidString)"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: root) }
+        var options = StudyOptions(outFolder: root)
+        options.showProgress = false
+        let failing = CaseExtraction(fingerprint: "always fails") { _ in
+            throw InputError(file: "mask.nii.gz", field: "label", value: "2", "is not in the mask")
+        }
+        XCTAssertThrowsError(try StudyRunner(study: study, options: options,
+                                             extraction: failing).run()) { error in
+            XCTAssertEqual((error as? InputError)?.field, "extraction", "\(error)")
+            XCTAssertEqual((error as? InputError)?.value, "51 of 51 cases failed", "\(error)")
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/extraction_errors.csv"))
+    }
+
+    /// A cases table row with an empty Mask cell is refused naming the row (it would otherwise
+    /// name the table's folder as the mask).
+    func testEmptyMaskCellInACasesTableIsRefused() throws {
+        let root = NSTemporaryDirectory() + "petrad-checks-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: root) }
+        try "PatientID,Image,Mask\nP1,a.nii.gz,a_mask.nii.gz\nP2,b.nii.gz,\n"
+            .write(toFile: root + "/cases.csv", atomically: true, encoding: .utf8)
+        try "PatientID,t,e\nP1,1,1\nP2,2,0\n"
+            .write(toFile: root + "/clinical.csv", atomically: true, encoding: .utf8)
+        try minimalStudyText().write(toFile: root + "/study.yaml", atomically: true,
+                                     encoding: .utf8)
+        let study = try StudyFile.load(path: root + "/study.yaml")
+        XCTAssertThrowsError(try study.resolveCohorts { Xoshiro256StarStar(seed: $0) }) { error in
+            XCTAssertEqual((error as? InputError)?.field, "Mask, row 3", "\(error)")
+        }
+    }
+
+    /// Study-file numbers outside their range: `threads: 0`, `p_threshold: 2`,
+    /// `min_group_size: 0`, `permutations: -1`, `scale: 0`, each named with its line.
+    func testStudyNumbersOutsideTheirRangeAreRefused() {
+        let cases = [("threads: 0\n", "threads"),
+                     ("multivariate: {p_threshold: 2}\n", "multivariate.p_threshold"),
+                     ("cutoff: {min_group_size: 0}\n", "cutoff.min_group_size"),
+                     ("cutoff: {permutations: -1}\n", "cutoff.permutations"),
+                     ("signature: {scale: 0}\n", "signature.scale")]
+        for (block, key) in cases {
+            XCTAssertThrowsError(try StudyFile(node: YAMLNode.parse(minimalStudyText() + block),
+                                               path: "/tmp/s.yaml")) { error in
+                XCTAssertEqual((error as? InputError)?.field, key, "\(error)")
+                XCTAssertEqual((error as? InputError)?.position?.line, 9, "\(error)")
+            }
+        }
+    }
 }

@@ -58,10 +58,13 @@ public struct ExtractionCase: Sendable, Equatable {
             var label: Int? = nil
             if let labelColumn, !row[labelColumn].trimmingCharacters(in: .whitespaces).isEmpty {
                 let text = row[labelColumn].trimmingCharacters(in: .whitespaces)
-                guard let value = Int(text) ?? Double(text).flatMap({ $0 == $0.rounded() ? Int($0) : nil })
-                else {
+                let whole = Double(text).flatMap {
+                    $0 == $0.rounded() && abs($0) < 1e9 ? Int($0) : nil
+                }
+                guard let value = Int(text) ?? whole, value >= 1 else {
                     throw InputError(file: csvPath, field: "Label, row \(index + 2)", value: text,
-                                     "should be a whole number")
+                                     "should be a whole number of 1 or more (0 would be the "
+                                         + "background)")
                 }
                 label = value
             }

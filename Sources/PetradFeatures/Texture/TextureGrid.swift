@@ -103,24 +103,23 @@ func textureDirections(size: SIMD3<Int>, distances: [Int], force2D: Bool,
                        force2Ddimension: Int, bidirectional: Bool) -> [SIMD3<Int>] {
     guard let maxDistance = distances.max(), maxDistance >= 1 else { return [] }
     let wanted = Set(distances)
-    let n = 2 * maxDistance + 1
     // PyRadiomics' dimension k of (z, y, x) is our axis 2 - k.
     let outOfPlane = force2D ? 2 - force2Ddimension : -1
+    // PyRadiomics walks the cube of side 2 maxDistance + 1 (z outermost, each axis from +d down
+    // to -d) and keeps the offsets inside the box; walking only the part inside the box keeps
+    // that order and costs at most the box's size, whatever the distance (distances: [10000]).
+    var reach = SIMD3<Int>.zero
+    for axis in 0..<3 where axis != outOfPlane {
+        reach[axis] = max(0, min(maxDistance, size[axis] - 1))
+    }
     var offsets: [SIMD3<Int>] = []
-    for index in 0..<(n * n * n) {
-        let dz = maxDistance - (index / (n * n)) % n
-        let dy = maxDistance - (index / n) % n
-        let dx = maxDistance - index % n
-        let offset = SIMD3(dx, dy, dz)
-        var valid = true
-        for axis in 0..<3 {
-            let o = offset[axis]
-            if (axis == outOfPlane && o != 0) || o >= size[axis] || o <= -size[axis] {
-                valid = false
+    for dz in stride(from: reach.z, through: -reach.z, by: -1) {
+        for dy in stride(from: reach.y, through: -reach.y, by: -1) {
+            for dx in stride(from: reach.x, through: -reach.x, by: -1) {
+                let norm = max(abs(dx), abs(dy), abs(dz))
+                if norm >= 1 && wanted.contains(norm) { offsets.append(SIMD3(dx, dy, dz)) }
             }
         }
-        let norm = max(abs(dx), abs(dy), abs(dz))
-        if valid && norm >= 1 && wanted.contains(norm) { offsets.append(offset) }
     }
     return bidirectional ? offsets : Array(offsets.prefix(offsets.count / 2))
 }
