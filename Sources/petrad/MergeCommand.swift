@@ -26,7 +26,8 @@ enum MergeCommand: Command {
         let parsed = try ParsedArguments(arguments, command: name,
                                          valueOptions: ["out", "key", "cases", "cases-key"])
         guard !parsed.positionals.isEmpty else {
-            throw InputError(file: "petrad merge", field: "PART.csv", "give at least one part")
+            throw InputError(file: "petrad merge", field: "arguments",
+                             "give at least one PART.csv")
         }
         guard let out = parsed.options["out"] else {
             throw InputError(file: "petrad merge", field: "--out", "is required")

@@ -45,10 +45,15 @@ let twoWords = rest.first.map { "\(first) \($0)" }
 let match = commands.first { $0.name == twoWords } ?? commands.first { $0.name == first }
 guard let command = match else {
     // `petrad signature`: name the two-word commands it starts.
-    let starting = commands.filter { $0.name.hasPrefix(first + " ") }.map { $0.name }
+    let starting = commands.filter { $0.name.hasPrefix(first + " ") }
     if !starting.isEmpty {
+        // `petrad signature --help`: the help of each.
+        if rest.contains("--help") || rest.contains("-h") {
+            print(starting.map { $0.usage }.joined(separator: "\n"))
+            exit(0)
+        }
         printError("petrad: '\(first)' needs a second word: "
-                   + starting.map { "petrad \($0)" }.joined(separator: ", "))
+                   + starting.map { "petrad \($0.name)" }.joined(separator: ", "))
         exit(ExitCode.usage)
     }
     printError("petrad: unknown command '\(first)'")

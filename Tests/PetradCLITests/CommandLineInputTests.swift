@@ -64,7 +64,8 @@ final class CommandLineInputTests: XCTestCase {
 
     /// Usage errors, exit 2: an image without its mask, an option value forgotten
     /// (`--out --quiet` must not create a folder named --quiet), a shard outside 1...N, a
-    /// thread count of 0, a study without its file.
+    /// thread count of 0, a study without its file, `petrad signature` without its second word,
+    /// `petrad merge` without parts (`petrad signature --help` shows both helps, exit 0).
     func testCommandLineMistakesExitTwo() throws {
         let folder = try temporaryFolder()
         try writeCase(folder, "a", value: 3)
@@ -75,12 +76,15 @@ final class CommandLineInputTests: XCTestCase {
             ["study", folder + "/s.yaml", "--out", folder + "/o", "--threads", "0"],
             ["study", folder + "/s.yaml", "--out", folder + "/o", "--shard", "5/2"],
             ["study"],
+            ["signature"],
+            ["merge", "--out", folder + "/m.csv"],
         ]
         for arguments in cases {
             let outcome = try runPetrad(arguments, in: folder)
             XCTAssertEqual(outcome.status, 2, "\(arguments): \(outcome.standardError)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/--quiet"))
+        XCTAssertEqual(try runPetrad(["signature", "--help"]).status, 0)
     }
 
     /// A bin width of 1e-9 on a ROI spanning SUV 3.7 to 5.3 (1.7e9 bins, 13 GB of edges) and a
