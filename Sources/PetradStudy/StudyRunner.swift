@@ -135,7 +135,8 @@ public struct StudyRunner {
         try write(errors, "extraction_errors.csv", &files)
         try write(log, "extraction_log.csv", &files)
 
-        if outcome.results.isEmpty, let first = outcome.failures.first {
+        if outcome.results.isEmpty, outcome.notStarted.isEmpty, options.shard == nil,
+           let first = outcome.failures.first {
             // A setting every case fails on (a label no mask holds, say): one error, not a
             // report on no patients. The errors are in extraction_errors.csv.
             throw InputError(
