@@ -145,9 +145,9 @@ public struct StudyRunner {
                 "no case could be extracted (see extraction_errors.csv); the first: "
                     + "\(first.caseID): \(first.message)")
         }
+        // The feature table once every case is extracted (with --extract-only, all asked for).
         let extracted = outcome.notStarted.isEmpty && options.shard == nil
-        if extracted && options.extractOnly {
-            // Everything asked for: the feature table, without the analysis.
+        if extracted {
             try write(featureTable(cohorts: cohorts, results: outcome.results), "features.csv",
                       &files)
         }
@@ -156,8 +156,6 @@ public struct StudyRunner {
                                 clinicalFailures: clinicalFailures,
                                 warnings: warnings, files: files)
         }
-        let features = featureTable(cohorts: cohorts, results: outcome.results)
-        try write(features, "features.csv", &files)
         try checkFeatureNames(outcome.results)
 
         var signatureInputs = outcome.results
@@ -452,6 +450,13 @@ public struct StudyRunner {
     /// protocol shift that moves scores across the cutoff (ComBat harmonisation is for this).
     func shiftWarnings(endpoint: String, features: [String], patients: [Patient]) -> [String] {
         let training = patients.filter { $0.cohort.role == .training }
+        // The other cohorts, in the order their patients come.
+        var order: [String] = []
+        var others: [String: [Patient]] = [:]
+        for patient in patients where patient.cohort.role != .training {
+            if others[patient.cohort.name] == nil { order.append(patient.cohort.name) }
+            others[patient.cohort.name, default: []].append(patient)
+        }
         var warnings: [String] = []
         for feature in features {
             func values(_ group: [Patient]) -> [Double] {
@@ -463,15 +468,12 @@ public struct StudyRunner {
             let sd = (reference.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
                       / Double(reference.count)).squareRoot()
             guard sd > 0 else { continue }
-            var seen: [String] = []
-            for patient in patients where patient.cohort.role != .training
-                && !seen.contains(patient.cohort.name) {
-                seen.append(patient.cohort.name)
-                let cohort = values(patients.filter { $0.cohort.name == patient.cohort.name })
+            for name in order {
+                let cohort = values(others[name] ?? [])
                 guard !cohort.isEmpty else { continue }
                 let shift = (cohort.reduce(0, +) / Double(cohort.count) - mean) / sd
                 if abs(shift) > 1 {
-                    warnings.append("\(endpoint), \(patient.cohort.name): signature feature "
+                    warnings.append("\(endpoint), \(name): signature feature "
                                     + "\(feature) has a mean " + String(format: "%.1f", shift)
                                     + " training SDs from the training mean; scores of this "
                                     + "cohort are shifted (scanner or protocol? see "

@@ -75,10 +75,13 @@ enum StudyCommand: Command {
         printError("petrad study: extraction \(batch.computed.count) computed, "
                    + "\(batch.reused.count) cached, \(batch.failures.count) failed"
                    + (batch.notStarted.isEmpty ? "" : ", \(batch.notStarted.count) not started"))
-        if options.extractOnly && batch.notStarted.isEmpty && options.shard == nil {
+        func listExtractionFailures() {
             for failure in batch.failures {
                 printError("petrad study: case \(failure.caseID) failed: \(failure.message)")
             }
+        }
+        if options.extractOnly && batch.notStarted.isEmpty && options.shard == nil {
+            listExtractionFailures()
             printError("petrad study: extraction done (--extract-only): \(out)/features.csv; "
                        + "run without --extract-only for the analysis")
             return batch.failures.isEmpty ? ExitCode.ok : ExitCode.casesFailed
@@ -101,9 +104,7 @@ enum StudyCommand: Command {
         printError(String(format: "petrad study: done in %.0f s", Date().timeIntervalSince(started)))
         print("report: \(report)")
         // Every failure listed with its cause; exit 3 when any patient was left out.
-        for failure in batch.failures {
-            printError("petrad study: case \(failure.caseID) failed: \(failure.message)")
-        }
+        listExtractionFailures()
         for failure in outcome.clinicalFailures {
             printError("petrad study: case \(failure.caseID) clinical data unreadable: "
                        + failure.message)

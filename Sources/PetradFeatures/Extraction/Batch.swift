@@ -47,14 +47,12 @@ public struct ExtractionCase: Sendable, Equatable {
             return ((folder as NSString).appendingPathComponent(path) as NSString)
                 .standardizingPath
         }
-        for (index, row) in table.rows.enumerated() {
+        return try table.rows.enumerated().map { index, row in
             for (column, name) in [(imageColumn, "Image"), (maskColumn, "Mask")]
             where row[column].trimmingCharacters(in: .whitespaces).isEmpty {
                 throw InputError(file: csvPath, field: "\(name), row \(index + 2)", value: "",
                                  "is empty; give the \(name.lowercased()) file of this case")
             }
-        }
-        return try table.rows.enumerated().map { index, row in
             var label: Int? = nil
             if let labelColumn, !row[labelColumn].trimmingCharacters(in: .whitespaces).isEmpty {
                 let text = row[labelColumn].trimmingCharacters(in: .whitespaces)

@@ -37,11 +37,8 @@ public enum IBSIInterpolation {
     /// `Resampling.maximumVoxelCount` voxels (or a spacing that is not positive), before
     /// anything is allocated.
     public static func checkGridSize(of geometry: Geometry, spacing: SIMD3<Double>) throws {
-        var count = 1.0
-        for axis in 0..<3 {
-            count *= max(1, (Double(geometry.size[axis]) * geometry.spacing[axis]
-                                / spacing[axis]).rounded(.up))
-        }
+        let size = gridSize(of: geometry, spacing: spacing)
+        let count = size.x * size.y * size.z
         guard spacing.min() > 0, count <= Double(Resampling.maximumVoxelCount) else {
             throw InputError(
                 file: "", field: "interpolation spacing",
@@ -53,18 +50,28 @@ public enum IBSIInterpolation {
         }
     }
 
+    /// Voxels per axis of the IBSI grid (as Doubles, so that a huge grid can be refused before
+    /// it is made): the extent over the new spacing, rounded up, at least 1.
+    static func gridSize(of geometry: Geometry, spacing: SIMD3<Double>) -> SIMD3<Double> {
+        var size = SIMD3<Double>.zero
+        for axis in 0..<3 {
+            let extent = Double(geometry.size[axis]) * geometry.spacing[axis] / spacing[axis]
+            // 1e-9 absorbs round-off when the new spacing divides the extent exactly.
+            size[axis] = max(1, (extent - 1e-9).rounded(.up))
+        }
+        return size
+    }
+
     /// The IBSI grid of `geometry` resampled to `spacing` (mm, x y z), centres aligned.
     ///
     /// - Precondition: every spacing is positive.
     public static func grid(of geometry: Geometry, spacing: SIMD3<Double>) -> Geometry {
         precondition(spacing.min() > 0, "spacing must be positive, got \(spacing)")
-        var size = SIMD3<Int>.zero
+        let counts = gridSize(of: geometry, spacing: spacing)
+        let size = SIMD3<Int>(Int(counts.x), Int(counts.y), Int(counts.z))
         var offset = SIMD3<Double>.zero
         for axis in 0..<3 {
             let na = geometry.size[axis]
-            let extent = Double(na) * geometry.spacing[axis] / spacing[axis]
-            // 1e-9 absorbs round-off when the new spacing divides the extent exactly.
-            size[axis] = max(1, Int((extent - 1e-9).rounded(.up)))
             let ratio = spacing[axis] / geometry.spacing[axis]
             offset[axis] = Double(na - 1) / 2 - Double(size[axis] - 1) / 2 * ratio
         }
