@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "PetradCore", targets: ["PetradCore"]),
         .library(name: "PetradImage", targets: ["PetradImage"]),
         .library(name: "PetradFeatures", targets: ["PetradFeatures"]),
+        // GDCM behind petrad's C interface, loaded by CDICOM the first time DICOM is read: it
+        // must sit beside the petrad executable (scripts/setup.sh builds both).
+        .library(name: "PetradGDCM", type: .dynamic, targets: ["CGDCMShim"]),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
@@ -25,16 +28,18 @@ let package = Package(
                        providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CYaml", path: "Sources/CYaml", pkgConfig: "yaml-0.1",
                        providers: [.apt(["libyaml-dev"])]),
-        // GDCM (Debian libgdcm-dev 3.0) behind a small C++ shim with a C header: DICOM in.
+        // GDCM (Debian libgdcm-dev 3.0) behind a small C++ shim with a C header: DICOM in. Built
+        // only into libPetradGDCM.so; petrad reaches it through CDICOM.
         .target(name: "CGDCMShim", path: "Sources/CGDCMShim",
                 cxxSettings: [.unsafeFlags(["-I/usr/include/gdcm-3.0", "-std=c++17"])],
                 linkerSettings: [.linkedLibrary("gdcmMSFF"), .linkedLibrary("gdcmDSED"),
                                  .linkedLibrary("gdcmDICT"), .linkedLibrary("gdcmIOD"),
                                  .linkedLibrary("gdcmCommon"), .linkedLibrary("stdc++")]),
+        .target(name: "CDICOM", path: "Sources/CDICOM", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev"])]),
         .target(name: "PetradCore", dependencies: ["CYaml"]),
-        .target(name: "PetradImage", dependencies: ["PetradCore", "CZlib", "CDeflate", "CGDCMShim"],
+        .target(name: "PetradImage", dependencies: ["PetradCore", "CZlib", "CDeflate", "CDICOM"],
                 swiftSettings: optimise),
         .target(name: "PetradImageOps", dependencies: ["PetradImage"], swiftSettings: optimise),
         .target(name: "PetradFeatures", dependencies: ["PetradImageOps"],

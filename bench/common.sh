@@ -25,8 +25,9 @@ need_pyradiomics() {
 # The petrad binary: $PETRAD if set, else this checkout's, built once (release).
 petrad_binary() {
   if [ -n "${PETRAD:-}" ]; then echo "$PETRAD"; return; fi
-  (cd "$repo" && swift build -c release --product petrad >/dev/null 2>&1) \
-    || { echo "petrad release build failed (swift build -c release --product petrad)" >&2; exit 1; }
+  (cd "$repo" && swift build -c release --static-swift-stdlib --product petrad >/dev/null 2>&1 \
+     && swift build -c release --static-swift-stdlib --product PetradGDCM >/dev/null 2>&1) \
+    || { echo "petrad release build failed (see scripts/setup.sh)" >&2; exit 1; }
   echo "$(cd "$repo" && swift build -c release --show-bin-path)/petrad"
 }
 

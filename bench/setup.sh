@@ -55,7 +55,9 @@ fi
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   echo "setup: building petrad (release)" >&2
-  swift build -c release --product petrad >&2 || missing+=("petrad release build")
+  { swift build -c release --static-swift-stdlib --product petrad >&2 \
+      && swift build -c release --static-swift-stdlib --product PetradGDCM >&2; } \
+    || missing+=("petrad release build")
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -31,6 +31,7 @@ let package = Package(
         fuzzer("FuzzYAML", ["PetradCore"]),
         fuzzer("FuzzCSV", ["PetradCore"]),
         fuzzer("FuzzParams", ["PetradFeatures"]),
-        fuzzer("FuzzDICOM", ["PetradImage"]),
+        // GDCM comes as the library petrad loads beside its executable.
+        fuzzer("FuzzDICOM", ["PetradImage", "PetradGDCM"]),
     ]
 )

@@ -1,5 +1,5 @@
 // GDCM behind a C interface; see include/CGDCMShim.h. No state beyond one reader per file.
-#include "CGDCMShim.h"
+#include "PetradGDCM.h"
 
 #include <gdcmDataSet.h>
 #include <gdcmImageReader.h>
@@ -44,8 +44,8 @@ static gdcm::Tag tagOf(uint32_t value) {
 static PetradDicomFile *openFile(const char *path, int withPixels, char *message,
                                  int messageCapacity);
 
-extern "C" PetradDicomFile *petrad_dicom_open(const char *path, int withPixels,
-                                              char *message, int messageCapacity) {
+extern "C" PetradDicomFile *petrad_gdcm_open(const char *path, int withPixels,
+                                             char *message, int messageCapacity) {
     try {
         return openFile(path, withPixels, message, messageCapacity);
     } catch (...) {
@@ -83,7 +83,7 @@ static PetradDicomFile *openFile(const char *path, int withPixels, char *message
     return file.release();
 }
 
-extern "C" void petrad_dicom_close(PetradDicomFile *file) { delete file; }
+extern "C" void petrad_gdcm_close(PetradDicomFile *file) { delete file; }
 
 // GDCM sizes its decoded buffer from the header alone, and reads native pixel data of that
 // size whatever the element holds. Decoding is allowed only when the pixel data can hold the
@@ -275,8 +275,8 @@ static std::string stopWorker(bool kill9) {
     return "GDCM's process ended (status " + std::to_string(WEXITSTATUS(status)) + ")";
 }
 
-extern "C" int petrad_dicom_probe(const char *path, int withPixels, int timeoutSeconds,
-                                  char *message, int messageCapacity) {
+extern "C" int petrad_gdcm_probe(const char *path, int withPixels, int timeoutSeconds,
+                                 char *message, int messageCapacity) {
     std::lock_guard<std::mutex> lock(probeMutex);
     const size_t length = std::strlen(path);
     if (length == 0 || length > (1 << 16)) {
@@ -353,8 +353,8 @@ locate(const PetradDicomFile *file, const uint32_t *path, int count,
     }
 }
 
-extern "C" long petrad_dicom_string(const PetradDicomFile *file, const uint32_t *path,
-                                    int count, char *out, long capacity) {
+extern "C" long petrad_gdcm_string(const PetradDicomFile *file, const uint32_t *path,
+                                   int count, char *out, long capacity) {
     std::vector<gdcm::SmartPointer<gdcm::SequenceOfItems>> keep;
     const gdcm::DataElement *element = locate(file, path, count, keep);
     if (element == nullptr) return -1;
@@ -379,8 +379,8 @@ extern "C" long petrad_dicom_string(const PetradDicomFile *file, const uint32_t 
     return static_cast<long>(text.size());
 }
 
-extern "C" long petrad_dicom_item_count(const PetradDicomFile *file, const uint32_t *path,
-                                        int count) {
+extern "C" long petrad_gdcm_item_count(const PetradDicomFile *file, const uint32_t *path,
+                                       int count) {
     std::vector<gdcm::SmartPointer<gdcm::SequenceOfItems>> keep;
     const gdcm::DataElement *element = locate(file, path, count, keep);
     if (element == nullptr) return -1;
@@ -390,8 +390,8 @@ extern "C" long petrad_dicom_item_count(const PetradDicomFile *file, const uint3
     return static_cast<long>(sequence->GetNumberOfItems());
 }
 
-extern "C" long petrad_dicom_bytes(const PetradDicomFile *file, const uint32_t *path, int count,
-                                   uint8_t *out, long capacity) {
+extern "C" long petrad_gdcm_bytes(const PetradDicomFile *file, const uint32_t *path, int count,
+                                  uint8_t *out, long capacity) {
     std::vector<gdcm::SmartPointer<gdcm::SequenceOfItems>> keep;
     const gdcm::DataElement *element = locate(file, path, count, keep);
     if (element == nullptr) return -1;
@@ -403,8 +403,8 @@ extern "C" long petrad_dicom_bytes(const PetradDicomFile *file, const uint32_t *
     return length;
 }
 
-extern "C" int petrad_dicom_image_size(const PetradDicomFile *file, uint32_t *columns,
-                                       uint32_t *rows, uint32_t *frames, uint32_t *samples) {
+extern "C" int petrad_gdcm_image_size(const PetradDicomFile *file, uint32_t *columns,
+                                      uint32_t *rows, uint32_t *frames, uint32_t *samples) {
     if (file == nullptr || !file->hasImage) return 0;
     const gdcm::Image &image = static_cast<gdcm::ImageReader *>(file->reader.get())->GetImage();
     *columns = image.GetDimension(0);
@@ -423,8 +423,8 @@ static void convert(const char *buffer, double *out, long n) {
     }
 }
 
-extern "C" long petrad_dicom_pixels(const PetradDicomFile *file, double *out, long capacity,
-                                    char *message, int messageCapacity) {
+extern "C" long petrad_gdcm_pixels(const PetradDicomFile *file, double *out, long capacity,
+                                   char *message, int messageCapacity) {
     if (file == nullptr || !file->hasImage) {
         setMessage(message, messageCapacity, "the file has no decodable image");
         return -1;
@@ -506,10 +506,10 @@ static std::string encodeNumbers(const char *text, bool floating) {
     return bytes;
 }
 
-extern "C" int petrad_dicom_write(const char *path, int count, const uint32_t *tags,
-                                  const char *const *vrs, const char *const *values,
-                                  const int16_t *pixels, int rows, int columns,
-                                  char *message, int messageCapacity) {
+extern "C" int petrad_gdcm_write(const char *path, int count, const uint32_t *tags,
+                                 const char *const *vrs, const char *const *values,
+                                 const int16_t *pixels, int rows, int columns,
+                                 char *message, int messageCapacity) {
     gdcm::Writer writer;
     gdcm::File &file = writer.GetFile();
     gdcm::DataSet &dataSet = file.GetDataSet();

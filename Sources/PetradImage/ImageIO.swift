@@ -60,6 +60,13 @@ public enum ImageIO {
         try widened { try readStored(path: path, exactScaling: exactScaling) }
     }
 
+    /// Gives the large buffer kept for reuse (the last stored volume released, see
+    /// `LargeMemory.deallocate`) back to the kernel, for a caller that knows no read of its
+    /// size comes next: a mask read while its image is being decompressed.
+    public static func releaseKeptBuffer() {
+        LargeMemory.releaseKept()
+    }
+
     /// The volume `read` stores, as Doubles; the stored buffer is then given back to the kernel
     /// rather than kept for reuse (see `LargeMemory.deallocate`): the Doubles are not
     /// `LargeMemory`, so nothing would reuse it.

@@ -146,7 +146,8 @@ public struct StoredVolume: Sendable {
 
     /// Minimum, maximum and sum of `count` integers of at most 16 bits, in simple loops the
     /// compiler turns into vector code; the sum goes through 32-bit parts of 65,536 values,
-    /// which cannot overflow.
+    /// which cannot overflow. The three loops run part by part, so that each part (128 kB of
+    /// int16) is read from memory once and then from the cache.
     @_specialize(where T == Int16)
     @_specialize(where T == UInt16)
     @_specialize(where T == Int8)
@@ -155,12 +156,12 @@ public struct StoredVolume: Sendable {
         -> (Int64, Int64, Int64)
     {
         var low = T.max, high = T.min
-        for i in 0..<count { low = Swift.min(low, p[i]) }
-        for i in 0..<count { high = Swift.max(high, p[i]) }
         var sum: Int64 = 0
         var start = 0
         while start < count {
             let end = Swift.min(start + 65536, count)
+            for i in start..<end { low = Swift.min(low, p[i]) }
+            for i in start..<end { high = Swift.max(high, p[i]) }
             var part: Int32 = 0
             for i in start..<end { part &+= Int32(truncatingIfNeeded: p[i]) }
             sum &+= Int64(part)

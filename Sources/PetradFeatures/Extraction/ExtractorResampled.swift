@@ -28,10 +28,23 @@ extension Extractor {
     {
         // The image's header first, so that a bad image is reported before its mask.
         let imageHeader = try ImageIO.readHeader(path: imagePath)
-        // The mask before the image's voxels: its stored buffer is released before the image's
-        // is decompressed, so the two are never held at once.
+        // The mask's ROI and the image's voxels are read at once, one on each of two threads:
+        // decompressing a CT takes most of a case's time. The mask's stored buffer is given
+        // back as soon as its ROI is kept, while the image's is still being filled.
         let label = label ?? settings.label
-        let (maskGrid, selected) = try selectROI(maskPath: maskPath, label: label)
+        var maskRead: Result<(grid: Geometry, selected: SelectedROI?), Error>?
+        var imageRead: Result<(stored: StoredVolume, header: ImageHeader), Error>?
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                maskRead = Result { try selectROI(maskPath: maskPath, label: label) }
+                // The image has its own buffer by now: the mask's would stay resident.
+                ImageIO.releaseKeptBuffer()
+            } else {
+                imageRead = Result { try ImageIO.readStored(path: imagePath) }
+            }
+        }
+        // A damaged mask is reported before a damaged image, as when they were read in turn.
+        let (maskGrid, selected) = try maskRead!.get()
         let roi = selected?.box
         let window = selected?.window
         let target: Geometry?
@@ -49,6 +62,7 @@ extension Extractor {
             throw error
         }
         guard let roi, let window, let target else {
+            imageRead = nil
             let maskValues = try ImageIO.readMaskValues(path: maskPath)
             let (image, header) = try ImageIO.read(path: imagePath)
             do {
@@ -60,7 +74,7 @@ extension Extractor {
             }
         }
 
-        let (image, header) = try ImageIO.readStored(path: imagePath)
+        let (image, header) = try imageRead!.get()
         var row = FeatureRow()
         let info = settings.additionalInfo
         if info {
@@ -91,11 +105,14 @@ extension Extractor {
         }
     }
 
+    /// A label's voxels: their inclusive bounding box on the mask's grid, and 1 where the label
+    /// is on that box (0 elsewhere).
+    typealias SelectedROI = (box: (lower: SIMD3<Int>, upper: SIMD3<Int>), window: Volume<UInt8>)
+
     /// The mask's grid and, unless `label` is absent, the bounding box of the voxels holding
     /// it and the 0/1 selection on that box (PyRadiomics `getMask`).
     func selectROI(maskPath: String, label: Int) throws
-        -> (grid: Geometry, selected: (box: (lower: SIMD3<Int>, upper: SIMD3<Int>),
-                                       window: Volume<UInt8>)?)
+        -> (grid: Geometry, selected: SelectedROI?)
     {
         let stored = try ImageIO.readStored(path: maskPath, exactScaling: true).stored
         let value = Double(label)

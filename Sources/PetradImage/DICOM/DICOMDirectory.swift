@@ -29,6 +29,8 @@ public enum DICOMDirectory {
               isDirectory.boolValue else {
             throw InputError(file: folder, "is not a folder; give the folder of a DICOM series")
         }
+        // Without GDCM every file would be skipped as unreadable: say why instead.
+        try DICOMFile.loadGDCM(for: folder)
         var bySeries: [String: DICOMSeriesSummary] = [:]
         for path in regularFiles(under: folder) {
             do {

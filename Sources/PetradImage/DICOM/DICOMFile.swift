@@ -1,4 +1,4 @@
-import CGDCMShim
+import CDICOM
 import Foundation
 
 /// DICOM tags as `(group << 16) | element`, named by their DICOM keyword.
@@ -104,6 +104,7 @@ public final class DICOMFile {
     /// Reads a file that has already passed `DICOMPrecheck.check`.
     init(checkedPath path: String, pixels: Bool,
          pixelData: DICOMPrecheck.PixelData? = nil) throws {
+        try Self.loadGDCM(for: path)
         try Self.probe(path: path, pixels: pixels)
         var message = [CChar](repeating: 0, count: 512)
         guard let handle = petrad_dicom_open(path, pixels ? 1 : 0, &message, 512) else {
@@ -115,6 +116,16 @@ public final class DICOMFile {
     }
 
     deinit { petrad_dicom_close(handle) }
+
+    /// GDCM is loaded (libPetradGDCM.so) the first time a DICOM file is read; a petrad without
+    /// it beside the executable reads every other format and refuses DICOM saying so.
+    static func loadGDCM(for path: String) throws {
+        var message = [CChar](repeating: 0, count: 1536)
+        guard petrad_dicom_load(&message, 1536) == 1 else {
+            throw InputError(file: path, field: "DICOM support", value: "libPetradGDCM.so",
+                             String(cString: message))
+        }
+    }
 
     /// Longest a child process may take to read one file before it is stopped.
     static let probeSeconds: Int32 = 120

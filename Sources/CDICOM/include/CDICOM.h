@@ -1,7 +1,11 @@
-// A thin C interface to GDCM (Debian libgdcm-dev 3.0): read a DICOM file's elements as text,
-// through sequences, and its decoded pixel data; write small uncompressed files for tests.
-#ifndef PETRAD_CGDCMSHIM_H
-#define PETRAD_CGDCMSHIM_H
+// The DICOM reading petrad does through GDCM (Debian libgdcm-dev 3.0): a file's elements as
+// text, through sequences, and its decoded pixel data; small uncompressed files for tests.
+//
+// GDCM lives in a shared library of its own, libPetradGDCM.so (Sources/CGDCMShim), loaded the
+// first time a DICOM file is read: loading GDCM builds its data dictionaries, which costs
+// about 20 ms and 15 MB at every start of petrad, and most runs read no DICOM at all.
+#ifndef PETRAD_CDICOM_H
+#define PETRAD_CDICOM_H
 
 #include <stdint.h>
 
@@ -11,6 +15,12 @@ extern "C" {
 
 /// One parsed DICOM file (its data set, and its decoded image when asked for).
 typedef struct PetradDicomFile PetradDicomFile;
+
+/// Loads libPetradGDCM.so once: from $PETRAD_GDCM_LIBRARY when set, else from the directory of
+/// the running executable, else from the directory of the object holding this code, else
+/// through the dynamic linker's search path. Returns 1 when loaded; 0 with a sentence in
+/// `message` saying where it was looked for. Every function below needs it loaded first.
+int petrad_dicom_load(char *message, int messageCapacity);
 
 /// Reads `path`. With `withPixels` 0 the pixel data element is not read (fast header scan);
 /// with 1 the image is decoded by gdcm::ImageReader (every transfer syntax GDCM supports).
