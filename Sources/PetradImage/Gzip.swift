@@ -114,11 +114,13 @@ func inflateWhole(_ compressed: Data, size: Int) -> Data? {
           let decompressor = libdeflate_alloc_decompressor() else { return nil }
     defer { libdeflate_free_decompressor(decompressor) }
     let out = LargeMemory.allocate(byteCount: size)
+    let populating = LargeMemory.populateInBackground(out, byteCount: size)
     var produced = 0
     let result = compressed.withUnsafeBytes { source in
         libdeflate_gzip_decompress_ex(decompressor, source.baseAddress, source.count, out, size,
                                       nil, &produced)
     }
+    populating.wait()
     guard result == LIBDEFLATE_SUCCESS, produced == size else {
         LargeMemory.deallocate(out, byteCount: size)
         return nil
