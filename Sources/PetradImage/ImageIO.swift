@@ -67,6 +67,13 @@ public enum ImageIO {
         LargeMemory.releaseKept()
     }
 
+    /// Keeps `byteCount` bytes of the buffer kept for reuse and gives the rest back to the
+    /// kernel (all of it when it is smaller): for a caller that knows its next large buffer,
+    /// which then takes pages already faulted in instead of fresh ones.
+    public static func keepBuffer(byteCount: Int) {
+        LargeMemory.trimKept(to: byteCount)
+    }
+
     /// The volume `read` stores, as Doubles; the stored buffer is then given back to the kernel
     /// rather than kept for reuse (see `LargeMemory.deallocate`): the Doubles are not
     /// `LargeMemory`, so nothing would reuse it.

@@ -61,6 +61,30 @@ enum LargeMemory {
         }
     }
 
+    /// Shortens the mapping kept for reuse to `byteCount` bytes (rounded up to whole pages),
+    /// unmapping its tail; unmaps it whole when it is shorter or `byteCount` is below
+    /// `threshold` (such a request would not take it).
+    static func trimKept(to byteCount: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let keep = (byteCount + page - 1) / page * page
+        if let (p, size) = state.withLock({ state -> (UnsafeMutableRawPointer, Int)? in
+            guard let k = state.kept else { return nil }
+            guard byteCount >= threshold, keep <= k.size else {
+                state.kept = nil
+                state.sizes[k.pointer] = nil
+                return (k.pointer, k.size)
+            }
+            state.kept = (k.pointer, keep)
+            state.sizes[k.pointer] = keep
+            return keep < k.size ? (k.pointer + keep, k.size - keep) : nil
+        }) {
+            munmap(p, size)
+        }
+    }
+
+    /// Bytes of the mapping kept for reuse, 0 when none is.
+    static var keptByteCount: Int { state.withLock { $0.kept?.size ?? 0 } }
+
     /// The mappings handed out (their sizes) and the one kept for reuse.
     private struct State {
         var sizes: [UnsafeMutableRawPointer: Int] = [:]

@@ -147,7 +147,8 @@ public struct StoredVolume: Sendable {
     /// Minimum, maximum and sum of `count` integers of at most 16 bits, in simple loops the
     /// compiler turns into vector code; the sum goes through 32-bit parts of 65,536 values,
     /// which cannot overflow. The three loops run part by part, so that each part (128 kB of
-    /// int16) is read from memory once and then from the cache.
+    /// int16) is read from memory once and then from the cache. A large volume is read in
+    /// slices on all cores: integer sums are exact, so the result is the same on any number.
     @_specialize(where T == Int16)
     @_specialize(where T == UInt16)
     @_specialize(where T == Int8)
@@ -155,19 +156,32 @@ public struct StoredVolume: Sendable {
     private func narrowSummary<T: FixedWidthInteger>(_ p: UnsafePointer<T>, count: Int)
         -> (Int64, Int64, Int64)
     {
-        var low = T.max, high = T.min
-        var sum: Int64 = 0
-        var start = 0
-        while start < count {
-            let end = Swift.min(start + 65536, count)
-            for i in start..<end { low = Swift.min(low, p[i]) }
-            for i in start..<end { high = Swift.max(high, p[i]) }
-            var part: Int32 = 0
-            for i in start..<end { part &+= Int32(truncatingIfNeeded: p[i]) }
-            sum &+= Int64(part)
-            start = end
+        let part = 65536
+        let parts = (count + part - 1) / part
+        let slices = Swift.min(ProcessInfo.processInfo.activeProcessorCount, parts / 64 + 1)
+        var results = [(low: T, high: T, sum: Int64)](repeating: (T.max, T.min, 0),
+                                                      count: slices)
+        results.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: slices) { slice in
+                var low = T.max, high = T.min
+                var sum: Int64 = 0
+                var start = parts * slice / slices * part
+                let stop = Swift.min(parts * (slice + 1) / slices * part, count)
+                while start < stop {
+                    let end = Swift.min(start + part, stop)
+                    for i in start..<end { low = Swift.min(low, p[i]) }
+                    for i in start..<end { high = Swift.max(high, p[i]) }
+                    var partial: Int32 = 0
+                    for i in start..<end { partial &+= Int32(truncatingIfNeeded: p[i]) }
+                    sum &+= Int64(partial)
+                    start = end
+                }
+                out[slice] = (low, high, sum)
+            }
         }
-        return (Int64(low), Int64(high), sum)
+        return (Int64(results.map(\.low).min()!), Int64(results.map(\.high).max()!),
+                results.reduce(0) { $0 &+ $1.sum })
     }
 
     /// `body` on the voxels as a typed pointer when they are stored in the machine's byte order

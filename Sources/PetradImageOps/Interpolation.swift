@@ -113,16 +113,8 @@ struct BSplineCoefficients: Sendable {
     /// volume) of a volume of `size` whose voxels `rows` decodes, row by row, on the needed box
     /// widened by `margin` (clamped to the volume).
     init(size: SIMD3<Int>, needLower: SIMD3<Int>, needUpper: SIMD3<Int>, rows: RowSource) {
-        let m = BSplineCoefficients.margin
-        let top = size &- 1
-        var need = (lower: SIMD3<Int>.zero, upper: top)
-        var wide = (lower: SIMD3<Int>.zero, upper: top)
-        for a in 0..<3 {
-            need.lower[a] = min(max(needLower[a], 0), top[a])
-            need.upper[a] = max(min(needUpper[a], top[a]), need.lower[a])
-            wide.lower[a] = max(need.lower[a] - m, 0)
-            wide.upper[a] = min(need.upper[a] + m, top[a])
-        }
+        let (need, wide) = BSplineCoefficients.boxes(size: size, needLower: needLower,
+                                                     needUpper: needUpper)
         self.size = size
         lower = SIMD3(need.lower.x, wide.lower.y, wide.lower.z)
         blockSize = SIMD3(need.upper.x, wide.upper.y, wide.upper.z) &- lower &+ 1
@@ -156,8 +148,12 @@ struct BSplineCoefficients: Sendable {
                         rows(wide.lower.x, y0 + row % ny, z0 + row / ny, line, scratch)
                         for k in 0..<line { lines[k * width + j] = scratch[k] }
                     }
-                    BSplineCoefficients.filter(lines, length: line, stride: width, width: width,
-                                               sum: &sum)
+                    if width == group {
+                        BSplineCoefficients.filter8(lines, length: line)
+                    } else {
+                        BSplineCoefficients.filter(lines, length: line, stride: width,
+                                                   width: width, sum: &sum)
+                    }
                     for j in 0..<width {
                         let out = data + (first + j) * nx
                         for i in 0..<nx { out[i] = lines[(skip + i) * width + j] }
@@ -184,6 +180,32 @@ struct BSplineCoefficients: Sendable {
             }
         }
         values = c
+    }
+
+    /// The number of coefficients `init(size:needLower:needUpper:rows:)` holds.
+    static func blockCount(size: SIMD3<Int>, needLower: SIMD3<Int>, needUpper: SIMD3<Int>)
+        -> Int
+    {
+        let (need, wide) = boxes(size: size, needLower: needLower, needUpper: needUpper)
+        return (need.upper.x - need.lower.x + 1) * (wide.upper.y - wide.lower.y + 1)
+            * (wide.upper.z - wide.lower.z + 1)
+    }
+
+    /// The needed voxels clamped to the volume, and that box widened by `margin` (clamped).
+    private static func boxes(size: SIMD3<Int>, needLower: SIMD3<Int>, needUpper: SIMD3<Int>)
+        -> (need: (lower: SIMD3<Int>, upper: SIMD3<Int>),
+            wide: (lower: SIMD3<Int>, upper: SIMD3<Int>))
+    {
+        let top = size &- 1
+        var need = (lower: SIMD3<Int>.zero, upper: top)
+        var wide = (lower: SIMD3<Int>.zero, upper: top)
+        for a in 0..<3 {
+            need.lower[a] = min(max(needLower[a], 0), top[a])
+            need.upper[a] = max(min(needUpper[a], top[a]), need.lower[a])
+            wide.lower[a] = max(need.lower[a] - margin, 0)
+            wide.upper[a] = min(need.upper[a] + margin, top[a])
+        }
+        return (need, wide)
     }
 
     /// `DataToCoefficients1D` (one pole) with ITK's operation order, applied to `width`
@@ -250,6 +272,56 @@ struct BSplineCoefficients: Sendable {
             let row = data + k * stride
             let next = row + stride
             for j in 0..<width { row[j] = z * (next[j] - row[j]) }
+            k -= 1
+        }
+    }
+
+    /// `filter` on eight lines stored together (sample `k` of line `j` at `data[8 k + j]`),
+    /// each step one vector operation on all eight: the same operations on every line, in the
+    /// same order (no fused multiply-add), so the same bits.
+    static func filter8(_ data: UnsafeMutablePointer<Double>, length n: Int) {
+        typealias V = SIMD8<Double>
+        let z = pole
+        let horizon = Int((log(1e-10) / log(abs(z))).rounded(.up))
+        guard horizon < n else {
+            var sum = [Double](repeating: 0, count: 8)
+            filter(data, length: n, stride: 8, width: 8, sum: &sum)
+            return
+        }
+        let raw = UnsafeMutableRawPointer(data)
+        @inline(__always) func load(_ k: Int) -> V {
+            raw.loadUnaligned(fromByteOffset: k * 64, as: V.self)
+        }
+        @inline(__always) func store(_ v: V, _ k: Int) {
+            raw.storeBytes(of: v, toByteOffset: k * 64, as: V.self)
+        }
+
+        var gain = 1.0
+        gain = gain * (1.0 - z) * (1.0 - 1.0 / z)
+        for k in 0..<n { store(load(k) * gain, k) }
+
+        // Causal initialisation and recursion.
+        var sum = load(0)
+        var zn = z
+        for k in 1..<horizon {
+            sum += zn * load(k)
+            zn *= z
+        }
+        var previous = sum
+        store(previous, 0)
+        for k in 1..<n {
+            previous = load(k) + z * previous
+            store(previous, k)
+        }
+
+        // Anti-causal initialisation (mirror boundary) and recursion.
+        let factor = z / (z * z - 1.0)
+        var next = factor * (z * load(n - 2) + previous)
+        store(next, n - 1)
+        var k = n - 2
+        while k >= 0 {
+            next = z * (next - load(k))
+            store(next, k)
             k -= 1
         }
     }

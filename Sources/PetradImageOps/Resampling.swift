@@ -173,6 +173,15 @@ public enum Resampling {
         return ImageVolume(geometry: target, voxels: out)
     }
 
+    /// Bytes of the B-spline coefficients `resampleBSpline` computes to resample an image on
+    /// `input` onto `output`: known as soon as the ROI is, so that a caller can have that much
+    /// memory ready while the image is still being read (`ImageIO.keepBuffer(byteCount:)`).
+    public static func bSplineWorkspaceBytes(from input: Geometry, onto output: Geometry) -> Int {
+        let need = readBox(from: input, to: output)
+        return BSplineCoefficients.blockCount(size: input.size, needLower: need.lower,
+                                              needUpper: need.upper) * MemoryLayout<Double>.size
+    }
+
     /// The input voxels a cubic B-spline evaluation over `output` can read: the bounding box of
     /// the continuous input indices of the output grid's corners (the map is affine, and the
     /// scan-line points lie between index 0 and `size.x` of each line), floored/ceiled and

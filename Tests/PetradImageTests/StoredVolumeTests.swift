@@ -138,4 +138,76 @@ final class StoredVolumeTests: XCTestCase {
         }
         XCTAssertEqual(compared, 41 * 16 * 3)
     }
+
+    /// A volume read in several slices (more than 64 parts of 65,536 voxels): the same
+    /// minimum, maximum and sum as the Doubles (exact: tolerance 0).
+    func testSummaryOfALargeVolumeInSlices() throws {
+        let big = SIMD3(256, 256, 80)
+        var generator = SystemRandomNumberGenerator()
+        var v = (0..<(big.x * big.y * big.z)).map { _ in
+            Double(Int.random(in: -3000...3000, using: &generator))
+        }
+        v[17] = -32768
+        v[v.count - 5] = 32767
+        let data = try nrrdFile(fields: [("type", "short"), ("dimension", "3"),
+                                         ("sizes", "\(big.x) \(big.y) \(big.z)"),
+                                         ("endian", "little")],
+                                payload: voxelBytes(v, type: .int16, bigEndian: false),
+                                gzip: false)
+        let stored = try ImageIO.readStored(data: data, format: .nrrd).stored
+        let summary = try XCTUnwrap(stored.exactIntegerSummary())
+        XCTAssertEqual(summary.minimum, -32768)
+        XCTAssertEqual(summary.maximum, 32767)
+        XCTAssertEqual(summary.sum, v.reduce(0, +))
+    }
+
+    /// The eight-line vector prefilter against the general one on the same lines: the same
+    /// bits, for lines longer than the causal initialisation's horizon and shorter ones.
+    func testEightLineFilterEqualsTheGeneralOne() {
+        var generator = SystemRandomNumberGenerator()
+        for length in [2, 3, 17, 19, 40, 295] {
+            let values = (0..<(8 * length)).map { _ in
+                Double.random(in: -1000...1000, using: &generator)
+            }
+            let a = UnsafeMutablePointer<Double>.allocate(capacity: values.count)
+            let b = UnsafeMutablePointer<Double>.allocate(capacity: values.count)
+            defer {
+                a.deallocate()
+                b.deallocate()
+            }
+            a.initialize(from: values, count: values.count)
+            b.initialize(from: values, count: values.count)
+            var sum = [Double](repeating: 0, count: 8)
+            BSplineCoefficients.filter(a, length: length, stride: 8, width: 8, sum: &sum)
+            BSplineCoefficients.filter8(b, length: length)
+            for i in 0..<values.count where a[i].bitPattern != b[i].bitPattern {
+                XCTFail("length \(length), sample \(i): \(a[i]) vs \(b[i])")
+                break
+            }
+        }
+    }
+
+    /// The buffer kept for reuse, cut to the size of the next request: that request takes it
+    /// (its pages already there), a larger one does not; cut below the mapping threshold, it
+    /// is given back whole.
+    func testKeptBufferCutToTheNextRequest() {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        LargeMemory.releaseKept()
+        let first = LargeMemory.allocate(byteCount: 8 << 20)
+        LargeMemory.deallocate(first, byteCount: 8 << 20)
+        XCTAssertEqual(LargeMemory.keptByteCount, 8 << 20)
+        LargeMemory.trimKept(to: (3 << 20) + 1)
+        XCTAssertEqual(LargeMemory.keptByteCount, (3 << 20) + page)
+        let larger = LargeMemory.allocate(byteCount: 4 << 20)
+        XCTAssertNotEqual(larger, first)
+        let taken = LargeMemory.allocate(byteCount: (3 << 20) + page)
+        XCTAssertEqual(taken, first)
+        XCTAssertEqual(LargeMemory.keptByteCount, 0)
+        taken.storeBytes(of: 1, toByteOffset: (3 << 20) + page - 8, as: Int64.self)
+        LargeMemory.deallocate(taken, byteCount: (3 << 20) + page)
+        LargeMemory.deallocate(larger, byteCount: 4 << 20)
+        XCTAssertEqual(LargeMemory.keptByteCount, 4 << 20)
+        LargeMemory.trimKept(to: 1000)
+        XCTAssertEqual(LargeMemory.keptByteCount, 0)
+    }
 }

@@ -29,16 +29,23 @@ extension Extractor {
         // The image's header first, so that a bad image is reported before its mask.
         let imageHeader = try ImageIO.readHeader(path: imagePath)
         // The mask's ROI and the image's voxels are read at once, one on each of two threads:
-        // decompressing a CT takes most of a case's time. The mask's stored buffer is given
-        // back as soon as its ROI is kept, while the image's is still being filled.
+        // decompressing a CT takes most of a case's time. Once the mask's ROI is kept, its
+        // stored buffer (whose pages are already faulted in) is cut to the size of the B-spline
+        // coefficients, which take it when the image is there; the rest goes back at once.
         let label = label ?? settings.label
         var maskRead: Result<(grid: Geometry, selected: SelectedROI?), Error>?
         var imageRead: Result<(stored: StoredVolume, header: ImageHeader), Error>?
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
                 maskRead = Result { try selectROI(maskPath: maskPath, label: label) }
-                // The image has its own buffer by now: the mask's would stay resident.
-                ImageIO.releaseKeptBuffer()
+                if let read = try? maskRead?.get(), let box = read.selected?.box,
+                   let target = try? resampledGrid(image: imageHeader.geometry,
+                                                   maskGrid: read.grid, roi: box) {
+                    ImageIO.keepBuffer(byteCount: Resampling.bSplineWorkspaceBytes(
+                        from: imageHeader.geometry, onto: target))
+                } else {
+                    ImageIO.releaseKeptBuffer()
+                }
             } else {
                 imageRead = Result { try ImageIO.readStored(path: imagePath) }
             }
@@ -51,11 +58,7 @@ extension Extractor {
         do {
             try settings.validate()
             target = try roi.flatMap { box in
-                let s = settings.resampledPixelSpacing!
-                return try Resampling.grid(image: imageHeader.geometry, maskGrid: maskGrid,
-                                           roi: (box.lower, box.upper),
-                                           spacing: SIMD3(s[0], s[1], s[2]),
-                                           padDistance: settings.padDistance)
+                try resampledGrid(image: imageHeader.geometry, maskGrid: maskGrid, roi: box)
             }
         } catch var error as InputError {
             if error.file.isEmpty { error.file = maskPath }
@@ -103,6 +106,16 @@ extension Extractor {
             if error.file.isEmpty { error.file = maskPath }
             throw error
         }
+    }
+
+    /// The grid PyRadiomics resamples onto (`Resampling.grid`) for an ROI's bounding box, nil
+    /// when the spacing asked for is the image's.
+    private func resampledGrid(image: Geometry, maskGrid: Geometry,
+                               roi: (lower: SIMD3<Int>, upper: SIMD3<Int>)) throws -> Geometry? {
+        let s = settings.resampledPixelSpacing!
+        return try Resampling.grid(image: image, maskGrid: maskGrid, roi: roi,
+                                   spacing: SIMD3(s[0], s[1], s[2]),
+                                   padDistance: settings.padDistance)
     }
 
     /// A label's voxels: their inclusive bounding box on the mask's grid, and 1 where the label
