@@ -521,16 +521,25 @@ public struct StudyRunner {
         let highCurve = StatsBridge.kaplanMeier(time: high.map { time[$0] },
                                                 event: high.map { event[$0] })
         let slug = Self.slug(cohort.name)
+        // Both standard errors, named: `summary.survfit` prints that of S (Greenwood), while
+        // a `survfit` object's `std.err` is that of -log S; the bounds are R's default
+        // (`conf.type = "log"`, 95 %).
         var curves = CSVTable(header: ["Group", "Time", "NumberAtRisk", "Events", "Censored",
-                                       "Survival", "StdErr"])
+                                       "Survival", "StdErrSurvival", "StdErrLogSurvival",
+                                       "Lower95", "Upper95"])
         for (label, curve) in [("low", lowCurve), ("high", highCurve)] {
+            let seSurvival = curve.standardErrorSurvival
+            let bounds = curve.confidenceBounds(.log, level: 0.95)
             for i in curve.time.indices {
                 curves.rows.append([label, formatNumber(curve.time[i]),
                                     formatNumber(curve.numberAtRisk[i]),
                                     formatNumber(curve.numberOfEvents[i]),
                                     formatNumber(curve.numberCensored[i]),
                                     formatNumber(curve.survival[i]),
-                                    formatNumber(curve.standardError[i])])
+                                    formatNumber(seSurvival[i]),
+                                    formatNumber(curve.standardError[i]),
+                                    formatNumber(bounds.lower[i]),
+                                    formatNumber(bounds.upper[i])])
             }
         }
         try write(curves, "\(endpoint.name)/km_\(slug).csv", &files)

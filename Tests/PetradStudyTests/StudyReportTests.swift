@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PetradStudy
+import PetradCore
 
 /// The report and the output files of a whole study run on the bundled cohort, with a fixed
 /// stand-in signature and cutoff (their own tests live with the LASSO and cutoff code), so the
@@ -44,5 +45,28 @@ final class StudyReportTests: XCTestCase {
                      "dfs/km_training.svg", "dfs/km_training.pdf", "os/km_internal-validation.pdf"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + file), file)
         }
+
+        // The Kaplan-Meier table names its two standard errors: that of S is S times that of
+        // -log S (survfit's std.err), and the bounds are R's log type, 95 % (both checked
+        // against survfit in KaplanMeierTests); to 1e-12 relative.
+        let km = try CSVTable.read(path: out + "/dfs/km_training.csv")
+        XCTAssertEqual(km.header, ["Group", "Time", "NumberAtRisk", "Events", "Censored",
+                                   "Survival", "StdErrSurvival", "StdErrLogSurvival",
+                                   "Lower95", "Upper95"])
+        XCTAssertEqual(Set(km.rows.map { $0[0] }), ["low", "high"])
+        let z = 1.959963984540054
+        var checked = 0
+        for row in km.rows {
+            let number = { (name: String) -> Double in
+                Double(row[km.header.firstIndex(of: name)!]) ?? .nan
+            }
+            let s = number("Survival"), se = number("StdErrLogSurvival")
+            guard s > 0, se > 0, se.isFinite else { continue }
+            XCTAssertEqual(number("StdErrSurvival"), s * se, accuracy: 1e-12 * s * se)
+            XCTAssertEqual(number("Lower95"), s * exp(-z * se), accuracy: 1e-12)
+            XCTAssertEqual(number("Upper95"), min(1, s * exp(z * se)), accuracy: 1e-12)
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 3)
     }
 }
