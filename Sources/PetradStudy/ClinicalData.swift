@@ -86,6 +86,14 @@ public struct ClinicalData {
         }
     }
 
+    /// The clinical table's ids that equal `id` once spaces around them are dropped and case
+    /// is ignored, for a patient whose id has no row: ids are matched exactly (as R's
+    /// `merge` does), so such a near match is named in the warning instead of guessed at.
+    public func nearMatches(for id: String) -> [String] {
+        let key = Identifiers.looseKey(id)
+        return rowOf.keys.filter { $0 != id && Identifiers.looseKey($0) == key }.sorted()
+    }
+
     public func text(_ id: String, _ column: String) -> String? {
         guard let row = rowOf[id], let index = table.header.firstIndex(of: column) else {
             return nil

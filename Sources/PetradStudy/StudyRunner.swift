@@ -92,8 +92,13 @@ public struct StudyRunner {
                                     + "unreadable (\(error)); left out of the survival "
                                     + "analyses.")
                 } else if clinical.rowOf[item.id] == nil {
-                    warnings.append("Patient \(item.id) (cohort \(cohort.name)) has no row in "
-                                    + "the clinical table; left out of the survival analyses.")
+                    let near = clinical.nearMatches(for: item.id)
+                    let hint = near.isEmpty ? "" : " (it has "
+                        + near.map { "'\($0)'" }.joined(separator: ", ")
+                        + ", which differs only in case or spaces; ids are matched exactly)"
+                    warnings.append("Patient '\(item.id)' (cohort \(cohort.name)) has no row in "
+                                    + "the clinical table\(hint); left out of the survival "
+                                    + "analyses.")
                 }
             }
         }

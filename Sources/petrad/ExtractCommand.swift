@@ -88,6 +88,13 @@ enum ExtractCommand: Command {
                            + counts.keys.sorted().prefix(10).joined(separator: ", ")
                            + " appear more than once; their rows cannot be told apart")
             }
+            let near = Identifiers.nearDuplicates(cases.map(\.id))
+            if !near.isEmpty {
+                printError("petrad extract: warning: \(parsed.positionals[0]): case ids "
+                           + near.prefix(10).map { $0.map { "'\($0)'" }.joined(separator: " and ") }
+                               .joined(separator: "; ")
+                           + " differ only in case or spaces; they are kept as different cases")
+            }
             if let label { for i in cases.indices where cases[i].label == nil { cases[i].label = label } }
             if let shard { cases = shard.select(cases) }
             let progress = Progress(total: cases.count, label: "extract")

@@ -62,6 +62,27 @@ final class CommandLineInputTests: XCTestCase {
                       outcome.standardError)
     }
 
+    /// Ids differing only in case or surrounding spaces ("A", "a "): kept apart, as PyRadiomics
+    /// and pandas keep them, with a warning naming both.
+    func testCaseIDsDifferingOnlyInCaseAreWarnedAbout() throws {
+        let folder = try temporaryFolder()
+        try writeCase(folder, "a", value: 3)
+        try "PatientID,Image,Mask\nA,a.nii.gz,a_mask.nii.gz\na ,a.nii.gz,a_mask.nii.gz\n"
+            .write(toFile: folder + "/c.csv", atomically: true, encoding: .utf8)
+        try (firstOrder + "setting:\n  binWidth: 1\n")
+            .write(toFile: folder + "/p.yaml", atomically: true, encoding: .utf8)
+        let outcome = try runPetrad(["extract", folder + "/c.csv", "--param", folder + "/p.yaml",
+                                     "--quiet", "--out", folder + "/o.csv"])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        XCTAssertTrue(outcome.standardError.contains("case ids 'A' and 'a"),
+                      outcome.standardError)
+        XCTAssertTrue(outcome.standardError.contains("differ only in case or spaces"),
+                      outcome.standardError)
+        let rows = try String(contentsOfFile: folder + "/o.csv", encoding: .utf8)
+            .split(separator: "\n")
+        XCTAssertEqual(rows.count, 3)
+    }
+
     /// Usage errors, exit 2: an image without its mask, an option value forgotten
     /// (`--out --quiet` must not create a folder named --quiet), a shard outside 1...N, a
     /// thread count of 0, a study without its file, `petrad signature` without its second word,

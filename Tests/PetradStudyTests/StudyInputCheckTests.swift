@@ -110,6 +110,29 @@ final class StudyInputCheckTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/extraction_errors.csv"))
     }
 
+    /// A clinical table whose id for one patient differs only in case and a trailing space
+    /// ("sts_001 " for STS_001): the patient is left out, as an exact match requires, with a
+    /// warning that names the near match.
+    func testClinicalIDDifferingOnlyInCaseIsNamedInTheWarning() throws {
+        var study = try study()
+        let root = NSTemporaryDirectory() + "petrad-checks-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: root) }
+        let original = try String(contentsOfFile: study.resolve(study.clinicalTable),
+                                  encoding: .utf8)
+        XCTAssertTrue(original.contains("\nSTS_001,"))
+        try original.replacingOccurrences(of: "\nSTS_001,", with: "\nsts_001 ,")
+            .write(toFile: root + "/clinical.csv", atomically: true, encoding: .utf8)
+        study.clinicalTable = root + "/clinical.csv"
+        let outcome = try run(study)
+        let warning = try XCTUnwrap(outcome.warnings.first { $0.contains("'STS_001'") })
+        XCTAssertTrue(warning.hasPrefix("Patient 'STS_001' (cohort "), warning)
+        XCTAssertTrue(warning.hasSuffix(" has no row in the clinical table (it has 'sts_001 ', "
+                                        + "which differs only in case or spaces; ids are matched "
+                                        + "exactly); left out of the survival analyses."),
+                      warning)
+    }
+
     /// A cases table row with an empty Mask cell is refused naming the row (it would otherwise
     /// name the table's folder as the mask).
     func testEmptyMaskCellInACasesTableIsRefused() throws {
