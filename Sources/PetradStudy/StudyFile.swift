@@ -93,6 +93,9 @@ public struct SignatureSpec: Sendable, Equatable {
     public var maxFeatures = 4
     public var scale = 10.0
     public var folds = 10
+    /// Where `folds` is set in the study file (nil: the default), for an error found once the
+    /// training cohort's size is known.
+    public var foldsPosition: TextPosition?
     public var seed: UInt64 = 1
     public var alpha = 1.0
     /// The lambda each cross-validation keeps: "lambda.min" (default) or "lambda.1se".
@@ -453,6 +456,7 @@ extension StudyFile {
             ?? spec.scale
         spec.folds = try r.optional("folds")?.int(file: file, key: "signature.folds")
             ?? spec.folds
+        spec.foldsPosition = r.optional("folds")?.position
         spec.seed = try r.optional("seed")?.seed(file: file, key: "signature.seed") ?? 1
         spec.alpha = try r.optional("alpha")?.double(file: file, key: "signature.alpha")
             ?? spec.alpha

@@ -268,7 +268,14 @@ public struct StudyRunner {
                                    + (dropped.count > 8 ? ", ..." : ""))
         }
 
-        // Signature on the training cohort.
+        // Signature on the training cohort; each cross-validation fold needs a patient.
+        if study.signature.folds > training.count {
+            throw InputError(file: study.path, position: study.signature.foldsPosition,
+                             field: "signature.folds", value: "\(study.signature.folds)",
+                             "is more than the \(training.count) training patients with a "
+                                 + "\(endpoint.name) outcome; use at most \(training.count) "
+                                 + "(cv.glmnet needs nfolds <= n)")
+        }
         let x = training.map { p in candidates.map { p.features.value($0)! } }
         var signature = try buildSignature(x, candidates, training.map(\.time),
                                            training.map(\.event), study.signature)

@@ -133,6 +133,31 @@ final class StudyInputCheckTests: XCTestCase {
                       warning)
     }
 
+    /// `folds: 60` with 26 training patients: the endpoints stop with an error that names the
+    /// study file, the line of `folds` and the training cohort's size (the check needs the
+    /// cohort, so it cannot be made when the file is read).
+    func testMoreFoldsThanTrainingPatientsNamesTheStudyLine() throws {
+        let root = NSTemporaryDirectory() + "petrad-checks-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: root) }
+        let text = try String(contentsOfFile: repositoryRoot() + "/studies/sts-fdg-pet.yaml",
+                              encoding: .utf8)
+        XCTAssertTrue(text.contains("\n  folds: 10\n"))
+        let line = text.components(separatedBy: "\n").firstIndex(of: "  folds: 10")! + 1
+        // The copy's paths to the bundled data made absolute (same lines).
+        let path = root + "/study.yaml"
+        try text.replacingOccurrences(of: "\n  folds: 10\n", with: "\n  folds: 60\n")
+            .replacingOccurrences(of: "../data/", with: repositoryRoot() + "/data/")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let study = try StudyFile.load(path: path)
+        XCTAssertEqual(study.signature.foldsPosition?.line, line)
+        let outcome = try run(study)
+        let stopped = try XCTUnwrap(outcome.endpoints.first?.stopped)
+        XCTAssertTrue(stopped.hasPrefix("\(path):\(line):"), stopped)
+        XCTAssertTrue(stopped.contains("signature.folds"), stopped)
+        XCTAssertTrue(stopped.contains("training patients"), stopped)
+    }
+
     /// A cases table row with an empty Mask cell is refused naming the row (it would otherwise
     /// name the table's folder as the mask).
     func testEmptyMaskCellInACasesTableIsRefused() throws {
