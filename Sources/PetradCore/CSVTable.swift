@@ -103,8 +103,13 @@ public struct CSVTable: Equatable {
             case ",":
                 record.append(field)
                 field = ""
-            case "\r": continue
-            case "\n":
+            case "\r", "\n":
+                // A line ends with LF, CRLF or a lone CR (classic Mac OS, Excel's
+                // "CSV (Macintosh)"), as R's read.csv and Python's csv module read them.
+                if scalar == "\r" {
+                    let next = iterator.next()
+                    if next != "\n" { pending = next }
+                }
                 record.append(field)
                 records.append(record)
                 record = []

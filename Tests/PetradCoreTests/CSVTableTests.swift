@@ -9,6 +9,22 @@ final class CSVTableTests: XCTestCase {
         XCTAssertEqual(parsed.rows, table.rows)
     }
 
+    /// LF, CRLF and lone-CR line ends (Excel's "CSV (Macintosh)") give the same table; a CR
+    /// inside quotes is part of the field.
+    func testEveryLineEndingReadsTheSameTable() throws {
+        let lf = try CSVTable.parse("id,t,e\nP1,1,1\nP2,2,0\n")
+        XCTAssertEqual(lf.header, ["id", "t", "e"])
+        XCTAssertEqual(lf.rows, [["P1", "1", "1"], ["P2", "2", "0"]])
+        for text in ["id,t,e\r\nP1,1,1\r\nP2,2,0\r\n", "id,t,e\rP1,1,1\rP2,2,0\r",
+                     "id,t,e\rP1,1,1\rP2,2,0", "id,t,e\r\nP1,1,1\rP2,2,0\n"] {
+            let table = try CSVTable.parse(text)
+            XCTAssertEqual(table.header, lf.header, text.debugDescription)
+            XCTAssertEqual(table.rows, lf.rows, text.debugDescription)
+        }
+        let quoted = try CSVTable.parse("a,b\r\"x\ry\",2\r")
+        XCTAssertEqual(quoted.rows, [["x\ry", "2"]])
+    }
+
     func testRaggedRowIsAnErrorNamingTheRow() {
         XCTAssertThrowsError(try CSVTable.parse("a,b\n1,2\n3\n", source: "t.csv")) { error in
             XCTAssertTrue("\(error)".contains("row 3"), "\(error)")
