@@ -13,7 +13,7 @@ public struct ClinicalData {
     public init(study: StudyFile) throws {
         let path = study.resolve(study.clinicalTable)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, "cannot be read (missing or not readable)")
+            throw study.unreadableTable("clinical.table", named: study.clinicalTable)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError(file: path, "is not UTF-8 text")

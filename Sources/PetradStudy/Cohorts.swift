@@ -38,8 +38,11 @@ extension StudyFile {
     public func resolveCohorts<G: RandomNumberGenerator>(generator: (UInt64) -> G) throws
         -> [Cohort] {
         var result: [Cohort] = []
-        for spec in cohorts {
+        for (index, spec) in cohorts.enumerated() {
             let tablePath = resolve(spec.casesTable)
+            guard FileManager.default.isReadableFile(atPath: tablePath) else {
+                throw unreadableTable("cohorts[\(index + 1)].cases", named: spec.casesTable)
+            }
             let table = try CSVTable.read(path: tablePath)
             let tableFolder = (tablePath as NSString).deletingLastPathComponent
             let ids = try table.column(spec.idColumn)

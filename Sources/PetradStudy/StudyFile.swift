@@ -93,9 +93,6 @@ public struct SignatureSpec: Sendable, Equatable {
     public var maxFeatures = 4
     public var scale = 10.0
     public var folds = 10
-    /// Where `folds` is set in the study file (nil: the default), for an error found once the
-    /// training cohort's size is known.
-    public var foldsPosition: TextPosition?
     public var seed: UInt64 = 1
     public var alpha = 1.0
     /// The lambda each cross-validation keeps: "lambda.min" (default) or "lambda.1se".
@@ -160,6 +157,10 @@ public struct StudyFile: Sendable, Equatable {
     public var harmonisation: HarmonisationSpec?
     /// The number of cases extracted at the same time (default: all cores).
     public var threads: Int?
+    /// Where some keys are set in the file ("clinical.table", "cohorts[1].cases",
+    /// "signature.folds"), for the errors found only once the run has started: a table that
+    /// cannot be read, a setting the cohort cannot honour.
+    public var positions: [String: TextPosition] = [:]
 
     /// The study file's folder; relative paths in the file are read from here.
     public var folder: String { (path as NSString).deletingLastPathComponent }
@@ -195,6 +196,9 @@ extension StudyFile {
         let cohortsNode = try reader.required("cohorts")
         let cohortNodes = try cohortsNode.sequence(file: path, key: "cohorts")
         cohorts = try cohortNodes.enumerated().map { try Self.cohort($1, index: $0, file: path) }
+        for (index, node) in cohortNodes.enumerated() {
+            positions["cohorts[\(index + 1)].cases"] = node["cases"]?.position
+        }
         if cohorts.isEmpty {
             throw cohortsNode.error(file: path, key: "cohorts",
                                     "lists no cohort; give at least one")
@@ -203,6 +207,7 @@ extension StudyFile {
         let clinical = try reader.mapping("clinical")
         try clinical.allow(["table", "id_column"])
         clinicalTable = try clinical.required("table").string(file: path, key: "clinical.table")
+        positions["clinical.table"] = clinical.optional("table")?.position
         clinicalIdColumn = try clinical.optional("id_column")?
             .string(file: path, key: "clinical.id_column") ?? "PatientID"
 
@@ -244,6 +249,7 @@ extension StudyFile {
 
         if let node = reader.pairs.first(where: { $0.key == "signature" })?.value {
             signature = try Self.signature(node, file: path)
+            positions["signature.folds"] = node["folds"]?.position
         }
         if let node = reader.pairs.first(where: { $0.key == "cutoff" })?.value {
             cutoff = try Self.cutoff(node, file: path)
@@ -324,6 +330,13 @@ extension StudyFile {
                              field: "endpoints[\(index + 1)].name", value: endpoint.name,
                              "two endpoints have this name")
         }
+    }
+
+    /// An error for a table named by `field` (a key of `positions`) that cannot be read.
+    func unreadableTable(_ field: String, named name: String) -> InputError {
+        let resolved = resolve(name)
+        return InputError(file: path, position: positions[field], field: field, value: name,
+                          "names \(resolved), which cannot be read (missing or not readable)")
     }
 
     private static func cohort(_ node: YAMLNode, index: Int, file: String) throws -> CohortSpec {
@@ -456,7 +469,6 @@ extension StudyFile {
             ?? spec.scale
         spec.folds = try r.optional("folds")?.int(file: file, key: "signature.folds")
             ?? spec.folds
-        spec.foldsPosition = r.optional("folds")?.position
         spec.seed = try r.optional("seed")?.seed(file: file, key: "signature.seed") ?? 1
         spec.alpha = try r.optional("alpha")?.double(file: file, key: "signature.alpha")
             ?? spec.alpha

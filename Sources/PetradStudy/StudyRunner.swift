@@ -270,7 +270,7 @@ public struct StudyRunner {
 
         // Signature on the training cohort; each cross-validation fold needs a patient.
         if study.signature.folds > training.count {
-            throw InputError(file: study.path, position: study.signature.foldsPosition,
+            throw InputError(file: study.path, position: study.positions["signature.folds"],
                              field: "signature.folds", value: "\(study.signature.folds)",
                              "is more than the \(training.count) training patients with a "
                                  + "\(endpoint.name) outcome; use at most \(training.count) "

@@ -150,12 +150,38 @@ final class StudyInputCheckTests: XCTestCase {
             .replacingOccurrences(of: "../data/", with: repositoryRoot() + "/data/")
             .write(toFile: path, atomically: true, encoding: .utf8)
         let study = try StudyFile.load(path: path)
-        XCTAssertEqual(study.signature.foldsPosition?.line, line)
+        XCTAssertEqual(study.positions["signature.folds"]?.line, line)
         let outcome = try run(study)
         let stopped = try XCTUnwrap(outcome.endpoints.first?.stopped)
         XCTAssertTrue(stopped.hasPrefix("\(path):\(line):"), stopped)
         XCTAssertTrue(stopped.contains("signature.folds"), stopped)
         XCTAssertTrue(stopped.contains("training patients"), stopped)
+    }
+
+    /// A cases table or a clinical table that is not there, found once the run starts: the
+    /// error names the study file, the line and key naming the table, and the path tried.
+    func testMissingTablesNameTheStudyLine() throws {
+        let root = NSTemporaryDirectory() + "petrad-checks-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: root) }
+        try minimalStudyText().write(toFile: root + "/study.yaml", atomically: true,
+                                     encoding: .utf8)
+        let study = try StudyFile.load(path: root + "/study.yaml")
+        XCTAssertThrowsError(try study.resolveCohorts { Xoshiro256StarStar(seed: $0) }) { error in
+            let input = error as? InputError
+            XCTAssertEqual(input?.file, root + "/study.yaml", "\(error)")
+            XCTAssertEqual(input?.position?.line, 3, "\(error)")
+            XCTAssertEqual(input?.field, "cohorts[1].cases", "\(error)")
+            XCTAssertEqual(input?.value, "cases.csv", "\(error)")
+            XCTAssertTrue("\(error)".contains(root + "/cases.csv"), "\(error)")
+        }
+        XCTAssertThrowsError(try ClinicalData(study: study)) { error in
+            let input = error as? InputError
+            XCTAssertEqual(input?.file, root + "/study.yaml", "\(error)")
+            XCTAssertEqual(input?.position?.line, 4, "\(error)")
+            XCTAssertEqual(input?.field, "clinical.table", "\(error)")
+            XCTAssertEqual(input?.value, "clinical.csv", "\(error)")
+        }
     }
 
     /// A cases table row with an empty Mask cell is refused naming the row (it would otherwise
