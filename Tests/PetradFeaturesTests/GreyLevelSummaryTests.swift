@@ -42,6 +42,28 @@ final class GreyLevelSummaryTests: XCTestCase {
         XCTAssertTrue(warning.contains("try binWidth 0.2 (about 38 bins here)"), warning)
     }
 
+    /// `convention: ibsi` with the default binWidth 25: IBSI fixed bin size from the ROI's
+    /// own minimum (1.3) puts 1.3 ... 8.9 in one bin; the same warning, without the sentence
+    /// about PyRadiomics. With binWidth 0.25 the voxels, 7.6 / 26 = 0.292 apart, each fall in
+    /// a bin of their own, floor((x - 1.3) / 0.25) + 1: 27 levels and no warning.
+    func testIBSIConventionWarnsToo() throws {
+        let (image, mask) = suvCase()
+        var s = settings()
+        s.convention = .ibsi
+        let row = try Extractor(settings: s).extract(image: image, maskValues: mask)
+        let summary = try XCTUnwrap(row.greyLevels)
+        XCTAssertEqual(summary.count, 1)
+        XCTAssertEqual(summary.minimum, 1.3)
+        let warning = try XCTUnwrap(summary.singleLevelWarning(caseID: "P1", settings: s))
+        XCTAssertTrue(warning.hasPrefix("case P1: binWidth 25 (the default) leaves the ROI"),
+                      warning)
+        XCTAssertFalse(warning.contains("PyRadiomics"), warning)
+        s.binWidth = 0.25
+        let fine = try Extractor(settings: s).extract(image: image, maskValues: mask)
+        XCTAssertEqual(fine.greyLevels?.count, 27)
+        XCTAssertNil(fine.greyLevels?.singleLevelWarning(caseID: "P1", settings: s))
+    }
+
     /// binWidth 0.25 on the same ROI: edges 1.25, 1.5, ..., 31 levels; no warning.
     func testStudyBinWidthGivesManyLevelsAndNoWarning() throws {
         let (image, mask) = suvCase()

@@ -21,6 +21,7 @@ extension Extractor {
         let processed = try IBSIProcessing.process(image: image, mask: mask,
                                                    settings: processing)
         var row = FeatureRow()
+        row.greyLevels = Extractor.greyLevelSummary(processed)
         var notes = report.warnings
         if settings.additionalInfo {
             row.append("diagnostics_Versions_petrad", text: petradVersion)
@@ -44,6 +45,21 @@ extension Extractor {
         }
         for note in notes { row.note(note) }
         return row
+    }
+
+    /// The grey levels of the processed ROI's intensity mask (what the texture families read)
+    /// and the range of its intensities; nil for an empty intensity mask.
+    static func greyLevelSummary(_ processed: IBSIProcessedROI) -> GreyLevelSummary? {
+        var levels = Set<Int32>()
+        var minimum = Double.infinity, maximum = -Double.infinity
+        let mask = processed.intensityMask.voxels
+        for i in mask.indices where mask[i] != 0 {
+            levels.insert(processed.greyLevels.voxels[i])
+            minimum = min(minimum, processed.image.voxels[i])
+            maximum = max(maximum, processed.image.voxels[i])
+        }
+        return levels.isEmpty ? nil
+            : GreyLevelSummary(count: levels.count, minimum: minimum, maximum: maximum)
     }
 
     /// IBSI features of a processed ROI, with their IBSI tags and codes. Every family reads

@@ -75,9 +75,10 @@ public struct GreyLevelSummary: Sendable, Equatable {
             advice = "try binWidth \(plain(width)) "
                 + "(about \(Int(((maximum - minimum) / width).rounded())) bins here)"
         }
+        let peer = settings.convention == .ibsi
+            ? "" : "; PyRadiomics gives the same values without a warning"
         return "case \(caseID): \(setting) leaves the ROI (intensities \(range)) with 1 grey "
             + "level, so its texture features and first-order Entropy and Uniformity are "
-            + "constants; PyRadiomics gives the same values without a warning. To describe "
-            + "texture, \(advice)."
+            + "constants\(peer). To describe texture, \(advice)."
     }
 }
