@@ -377,7 +377,9 @@ public struct StudyRunner {
         try write(validationTable, "\(folder)/validation.csv", &files)
         try write(Self.coxCSV(result.univariate, cohorts: cohorts),
                   "\(folder)/cox_univariate.csv", &files)
-        try write(Self.coxCSV(result.multivariate, cohorts: cohorts),
+        try write(Self.coxCSV(result.multivariate, cohorts: cohorts,
+                              univariate: result.univariate,
+                              threshold: study.multivariatePThreshold),
                   "\(folder)/cox_multivariate.csv", &files)
         return result
     }
@@ -646,11 +648,40 @@ public struct StudyRunner {
         return terms
     }
 
-    static func coxCSV(_ tables: [String: [CoxTerm]], cohorts: [Cohort]) -> CSVTable {
+    /// The Cox tables as CSV, cohorts one after another. For the multivariate table (given
+    /// `univariate`), a cohort whose model was not fitted, or was fitted without the signature,
+    /// gets a row saying so and why, so that the table is not read as one adjusting for it.
+    static func coxCSV(_ tables: [String: [CoxTerm]], cohorts: [Cohort],
+                       univariate: [String: [CoxTerm]]? = nil, threshold: Double = 0)
+        -> CSVTable {
         var table = CSVTable(header: ["Cohort", "Variable", "Level", "N", "Events",
                                       "Coefficient", "HazardRatio", "Lower95", "Upper95", "P",
                                       "Note"])
+        func absent(_ cohort: String, _ variable: String, _ level: String, _ note: String) {
+            table.rows.append([cohort, variable, level, "", ""] + Array(repeating: "NA", count: 5)
+                              + [note])
+        }
+        let limit = String(format: "%g", threshold)
         for cohort in cohorts {
+            if let univariate, let terms = tables[cohort.name] {
+                if terms.isEmpty {
+                    absent(cohort.name, "(model)", "", "not fitted: fewer than two variables "
+                           + "with univariate p <= \(limit)")
+                } else if !terms.contains(where: {
+                    ["Signature", "(model)"].contains($0.variable)
+                }) {
+                    let single = univariate[cohort.name]?.first { $0.variable == "Signature" }
+                    let why: String
+                    if let single, single.p.isFinite {
+                        why = "univariate p \(String(format: "%.3g", single.p)) above \(limit)"
+                    } else {
+                        let note = single?.note ?? ""
+                        why = note.hasPrefix("not estimable") ? note
+                            : "not estimable" + (note.isEmpty ? "" : " (\(note))")
+                    }
+                    absent(cohort.name, "Signature", "high vs low", "not in the model: " + why)
+                }
+            }
             for term in tables[cohort.name] ?? [] {
                 table.rows.append([cohort.name, term.variable, term.level, "\(term.n)",
                                    "\(term.events)", formatNumber(term.coefficient),

@@ -46,6 +46,29 @@ final class StudyReportTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + file), file)
         }
 
+        // The multivariate CSV says, as the report does, where the signature is not in the
+        // model and why; a cohort without a model gets a row too.
+        for endpoint in outcome.endpoints {
+            let table = try CSVTable.read(path: "\(out)/\(endpoint.endpoint.name)/"
+                                          + "cox_multivariate.csv")
+            for (cohort, terms) in endpoint.multivariate {
+                let rows = table.rows.filter { $0[0] == cohort }
+                if terms.isEmpty {
+                    XCTAssertEqual(rows.map { $0[1] }, ["(model)"], cohort)
+                    XCTAssertTrue(rows.first?.last?.hasPrefix("not fitted") == true, cohort)
+                } else if !terms.contains(where: {
+                    ["Signature", "(model)"].contains($0.variable)
+                }) {
+                    let note = rows.first { $0[1] == "Signature" }?.last ?? ""
+                    XCTAssertTrue(note.hasPrefix("not in the model: univariate p ")
+                                  || note.hasPrefix("not in the model: not estimable"), note)
+                } else {
+                    XCTAssertEqual(rows.count, terms.count, cohort)
+                }
+            }
+        }
+        XCTAssertFalse(withoutSignature.isEmpty, "the stand-in study has no such cohort")
+
         // The Kaplan-Meier table names its two standard errors: that of S is S times that of
         // -log S (survfit's std.err), and the bounds are R's log type, 95 % (both checked
         // against survfit in KaplanMeierTests); to 1e-12 relative.
