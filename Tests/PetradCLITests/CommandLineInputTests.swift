@@ -47,16 +47,23 @@ final class CommandLineInputTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/o.csv"))
     }
 
-    /// Two rows with one PatientID: extracted, with a warning naming the id.
-    func testDuplicateCaseIDsAreWarnedAbout() throws {
+    /// `petrad extract` on a cases table with one row per id in `ids`, each the image "a" with
+    /// first-order features, written to o.csv in the returned folder.
+    private func extractRows(_ ids: [String]) throws -> (folder: String, outcome: PetradOutcome) {
         let folder = try temporaryFolder()
         try writeCase(folder, "a", value: 3)
-        try "PatientID,Image,Mask\nA,a.nii.gz,a_mask.nii.gz\nA,a.nii.gz,a_mask.nii.gz\n"
+        try ("PatientID,Image,Mask\n" + ids.map { "\($0),a.nii.gz,a_mask.nii.gz\n" }.joined())
             .write(toFile: folder + "/c.csv", atomically: true, encoding: .utf8)
         try (firstOrder + "setting:\n  binWidth: 1\n")
             .write(toFile: folder + "/p.yaml", atomically: true, encoding: .utf8)
         let outcome = try runPetrad(["extract", folder + "/c.csv", "--param", folder + "/p.yaml",
                                      "--quiet", "--out", folder + "/o.csv"])
+        return (folder, outcome)
+    }
+
+    /// Two rows with one PatientID: extracted, with a warning naming the id.
+    func testDuplicateCaseIDsAreWarnedAbout() throws {
+        let outcome = try extractRows(["A", "A"]).outcome
         XCTAssertEqual(outcome.status, 0, outcome.standardError)
         XCTAssertTrue(outcome.standardError.contains("case id(s) A appear more than once"),
                       outcome.standardError)
@@ -65,14 +72,7 @@ final class CommandLineInputTests: XCTestCase {
     /// Ids differing only in case or surrounding spaces ("A", "a "): kept apart, as PyRadiomics
     /// and pandas keep them, with a warning naming both.
     func testCaseIDsDifferingOnlyInCaseAreWarnedAbout() throws {
-        let folder = try temporaryFolder()
-        try writeCase(folder, "a", value: 3)
-        try "PatientID,Image,Mask\nA,a.nii.gz,a_mask.nii.gz\na ,a.nii.gz,a_mask.nii.gz\n"
-            .write(toFile: folder + "/c.csv", atomically: true, encoding: .utf8)
-        try (firstOrder + "setting:\n  binWidth: 1\n")
-            .write(toFile: folder + "/p.yaml", atomically: true, encoding: .utf8)
-        let outcome = try runPetrad(["extract", folder + "/c.csv", "--param", folder + "/p.yaml",
-                                     "--quiet", "--out", folder + "/o.csv"])
+        let (folder, outcome) = try extractRows(["A", "a "])
         XCTAssertEqual(outcome.status, 0, outcome.standardError)
         XCTAssertTrue(outcome.standardError.contains("case ids 'A' and 'a"),
                       outcome.standardError)
