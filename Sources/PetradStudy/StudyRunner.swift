@@ -140,8 +140,9 @@ public struct StudyRunner {
         try write(errors, "extraction_errors.csv", &files)
         try write(log, "extraction_log.csv", &files)
 
-        if outcome.results.isEmpty, outcome.notStarted.isEmpty, options.shard == nil,
-           let first = outcome.failures.first {
+        // Every case asked for was tried (no --limit stop, no shard).
+        let extracted = outcome.notStarted.isEmpty && options.shard == nil
+        if extracted, outcome.results.isEmpty, let first = outcome.failures.first {
             // A setting every case fails on (a label no mask holds, say): one error, not a
             // report on no patients. The errors are in extraction_errors.csv.
             throw InputError(
@@ -151,7 +152,6 @@ public struct StudyRunner {
                     + "\(first.caseID): \(first.message)")
         }
         // The feature table once every case is extracted (with --extract-only, all asked for).
-        let extracted = outcome.notStarted.isEmpty && options.shard == nil
         if extracted {
             try write(featureTable(cohorts: cohorts, results: outcome.results), "features.csv",
                       &files)
