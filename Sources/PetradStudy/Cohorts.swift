@@ -79,7 +79,7 @@ extension StudyFile {
             }
             var origin = "cases from \(spec.casesTable)"
             if let selection = spec.include {
-                let keep = try selectedIDs(selection)
+                let keep = try selectedIDs(selection, field: "cohorts[\(index + 1)].include.table")
                 cases = cases.filter { keep.contains($0.id) }
                 origin += ", \(selection.column) in {\(selection.values.joined(separator: ", "))}"
             }
@@ -141,8 +141,11 @@ extension StudyFile {
                 cases.indices.filter { !chosen.contains($0) }.map { cases[$0] })
     }
 
-    private func selectedIDs(_ selection: CaseSelection) throws -> Set<String> {
+    private func selectedIDs(_ selection: CaseSelection, field: String) throws -> Set<String> {
         let tablePath = resolve(selection.table)
+        guard FileManager.default.isReadableFile(atPath: tablePath) else {
+            throw unreadableTable(field, named: selection.table)
+        }
         let table = try CSVTable.read(path: tablePath)
         let ids = try table.column(selection.idColumn)
         let values = try table.column(selection.column)

@@ -158,8 +158,8 @@ public struct StudyFile: Sendable, Equatable {
     /// The number of cases extracted at the same time (default: all cores).
     public var threads: Int?
     /// Where some keys are set in the file ("clinical.table", "cohorts[1].cases",
-    /// "signature.folds"), for the errors found only once the run has started: a table that
-    /// cannot be read, a setting the cohort cannot honour.
+    /// "cohorts[1].include.table", "signature.folds"), for the errors found only once the run
+    /// has started: a table that cannot be read, a setting the cohort cannot honour.
     public var positions: [String: TextPosition] = [:]
 
     /// The study file's folder; relative paths in the file are read from here.
@@ -198,6 +198,7 @@ extension StudyFile {
         cohorts = try cohortNodes.enumerated().map { try Self.cohort($1, index: $0, file: path) }
         for (index, node) in cohortNodes.enumerated() {
             positions["cohorts[\(index + 1)].cases"] = node["cases"]?.position
+            positions["cohorts[\(index + 1)].include.table"] = node["include"]?["table"]?.position
         }
         if cohorts.isEmpty {
             throw cohortsNode.error(file: path, key: "cohorts",

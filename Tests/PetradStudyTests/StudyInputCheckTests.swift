@@ -175,6 +175,21 @@ final class StudyInputCheckTests: XCTestCase {
             XCTAssertEqual(input?.value, "cases.csv", "\(error)")
             XCTAssertTrue("\(error)".contains(root + "/cases.csv"), "\(error)")
         }
+        // A selection table: named at its own line (the cases table is there now).
+        try "PatientID,Image,Mask\nP1,a.nii.gz,a_mask.nii.gz\n"
+            .write(toFile: root + "/cases.csv", atomically: true, encoding: .utf8)
+        let selecting = minimalStudyText().replacingOccurrences(
+            of: "cases: cases.csv}",
+            with: "cases: cases.csv,\n     include: {table: sel.csv, column: site, values: [a]}}")
+        try selecting.write(toFile: root + "/select.yaml", atomically: true, encoding: .utf8)
+        let withSelection = try StudyFile.load(path: root + "/select.yaml")
+        XCTAssertThrowsError(try withSelection.resolveCohorts { Xoshiro256StarStar(seed: $0) }) {
+            error in
+            let input = error as? InputError
+            XCTAssertEqual(input?.position?.line, 4, "\(error)")
+            XCTAssertEqual(input?.field, "cohorts[1].include.table", "\(error)")
+            XCTAssertEqual(input?.value, "sel.csv", "\(error)")
+        }
         XCTAssertThrowsError(try ClinicalData(study: study)) { error in
             let input = error as? InputError
             XCTAssertEqual(input?.file, root + "/study.yaml", "\(error)")
