@@ -263,8 +263,10 @@ public enum PlotRenderer {
         return words.count > 2 ? words.prefix(2).joined(separator: " ") : label
     }
 
+    /// A whole number as digits (up to 1e15, beyond which %g's exponent form reads better and
+    /// `Int` could not hold every value), anything else as %g.
     static func tickLabel(_ t: Double) -> String {
-        t == t.rounded() ? String(Int(t)) : String(format: "%g", t)
+        t == t.rounded() && abs(t) < 1e15 ? String(Int(t)) : String(format: "%g", t)
     }
 
     /// Draws text with its baseline at y; `align` 0 = left, 0.5 = centre, 1 = right.

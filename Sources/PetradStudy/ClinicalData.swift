@@ -107,9 +107,9 @@ public struct ClinicalData {
     public func outcome(_ id: String, _ endpoint: EndpointSpec) throws -> (Double, Bool)? {
         guard let timeText = text(id, endpoint.timeColumn),
               let eventText = text(id, endpoint.eventColumn) else { return nil }
-        guard let time = Double(timeText), time >= 0 else {
+        guard let time = Double(timeText), time >= 0, time.isFinite else {
             throw InputError(file: table.source, field: "\(endpoint.timeColumn), patient \(id)",
-                             value: timeText, "should be a time of zero or more")
+                             value: timeText, "should be a finite time of zero or more")
         }
         switch eventText {
         case "0", "0.0", "FALSE", "false": return (time, false)

@@ -156,7 +156,8 @@ public struct StudyRunner {
             try write(featureTable(cohorts: cohorts, results: outcome.results), "features.csv",
                       &files)
         }
-        if !extracted || options.extractOnly {
+        // --limit always stops before the analysis, even when the cache held every case.
+        if !extracted || options.extractOnly || options.limit != nil {
             return StudyOutcome(cohorts: cohorts, batch: outcome, endpoints: [], complete: false,
                                 clinicalFailures: clinicalFailures,
                                 warnings: warnings, files: files)

@@ -22,7 +22,7 @@ enum SignatureBuildCommand: Command {
                            sample(rep(1:folds, length.out = n)) after set.seed(seed)
           --foldid         fold ids instead of drawing them: columns repeat, fold (and id to
                            match patients; otherwise rows of each repeat in data order)
-          --top            number of signature features (the most often selected)
+          --top            most signature features: the up-to-N most often selected
           --scale          signature = scale x sum(mean coefficient x feature value)
           --lambda         which lambda of each cross-validation counts (lambda.min or lambda.1se)
           --alpha          elastic-net mixing (1 = LASSO)

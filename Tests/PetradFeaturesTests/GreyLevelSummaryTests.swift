@@ -64,6 +64,21 @@ final class GreyLevelSummaryTests: XCTestCase {
         XCTAssertNil(fine.greyLevels?.singleLevelWarning(caseID: "P1", settings: s))
     }
 
+    /// `convention: ibsi` with binWidth 1e-4 (76,001 levels on 1.3 ... 8.9), 0.0018 (4,223
+    /// levels) or binCount 100,000: refused before the dense texture matrices are allocated
+    /// (binWidth 1e-4 asked for 352 GB on a real tumour, 0.002 took 12 GB).
+    func testIBSIConventionRefusesTooManyGreyLevels() throws {
+        let (image, mask) = suvCase()
+        for (width, count) in [(1e-4, nil), (0.0018, nil), (25, 100_000)] as [(Double, Int?)] {
+            var s = settings(binWidth: width, binCount: count)
+            s.convention = .ibsi
+            XCTAssertThrowsError(try Extractor(settings: s).extract(image: image,
+                                                                    maskValues: mask)) { error in
+                XCTAssertEqual((error as? InputError)?.field, "binWidth/binCount", "\(error)")
+            }
+        }
+    }
+
     /// binWidth 0.25 on the same ROI: edges 1.25, 1.5, ..., 31 levels; no warning.
     func testStudyBinWidthGivesManyLevelsAndNoWarning() throws {
         let (image, mask) = suvCase()

@@ -21,6 +21,23 @@ final class KaplanMeierPlotTests: XCTestCase {
         XCTAssertEqual(KaplanMeierPlot.ticks(upTo: 0), [0])
     }
 
+    /// Whole numbers as digits, and as %g past 1e15 (a follow-up of 1e308 drew a tick
+    /// through `Int`, which traps past 9.2e18); a plot up to 1e308 renders.
+    func testTickLabelsOfHugeTimesAndAPlotUpToThem() throws {
+        XCTAssertEqual(PlotRenderer.tickLabel(1825), "1825")
+        XCTAssertEqual(PlotRenderer.tickLabel(2.5), "2.5")
+        XCTAssertEqual(PlotRenderer.tickLabel(1e308), "1e+308")
+        XCTAssertEqual(PlotRenderer.tickLabel(-9.3e18), "-9.3e+18")
+        let ticks = KaplanMeierPlot.ticks(upTo: 1e308)
+        let curve = PlotCurve(label: "All (n = 2)", times: [0, 1e308], survival: [1, 0.5],
+                              censorTimes: [], color: "#1f77b4")
+        let plot = KaplanMeierPlot(title: "Huge", xLabel: "Time", curves: [curve],
+                                   atRiskTimes: ticks,
+                                   atRisk: [Array(repeating: 1, count: ticks.count)],
+                                   annotation: "", xMax: 1e308)
+        XCTAssertEqual(Array(try PlotRenderer.png(plot).prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+    }
+
     func testNumbersAtRiskCountFollowUpAtOrAfterEachTime() {
         XCTAssertEqual(KaplanMeierPlot.numbersAtRisk(times: [1, 2, 2, 5, 9], at: [0, 2, 6, 10]),
                        [5, 4, 1, 0])

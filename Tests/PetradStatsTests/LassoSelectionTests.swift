@@ -156,6 +156,22 @@ final class LassoSelectionTests: XCTestCase {
         XCTAssertEqual(one.signature.coefficients, three.signature.coefficients)
     }
 
+    /// Asking for more features than any repeat selected gives the up-to-N most often
+    /// selected, in ranking order, instead of an error (the study's "up to 4").
+    func testSignatureHoldsAtMostTheFeaturesEverSelected() throws {
+        let cohort = try LassoTestData.cohort()
+        var settings = LassoSelectionSettings()
+        settings.topCount = 60
+        let result = try LassoSelection.run(cohort.x, cohort.y, settings: settings,
+                                            foldIDs: Array(try LassoTestData.foldIDs().prefix(2)))
+        let selected = result.selectionMin.filter { $0.selectedCount > 0 }
+        XCTAssertGreaterThan(selected.count, 0)
+        XCTAssertLessThan(selected.count, 60)
+        XCTAssertEqual(result.signature.features,
+                       result.ranking.prefix(selected.count).map { cohort.x.names[$0] })
+        XCTAssertEqual(Set(result.signature.features), Set(selected.map(\.name)))
+    }
+
     func testMissingSignatureFeatureIsNamed() throws {
         let signature = RadiomicSignature(
             features: ["f005", "nope"], coefficients: [1, 2], scale: 10, trainingMeans: [0, 0],

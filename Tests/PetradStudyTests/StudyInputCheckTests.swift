@@ -199,6 +199,24 @@ final class StudyInputCheckTests: XCTestCase {
         }
     }
 
+    /// A time of `inf` is refused for its patient (as nan and -5 are); 1e308 is a time.
+    func testInfiniteTimeIsRefused() throws {
+        let root = NSTemporaryDirectory() + "petrad-checks-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: root) }
+        try "PatientID,t,e\nP1,inf,1\nP2,1e308,0\n"
+            .write(toFile: root + "/clinical.csv", atomically: true, encoding: .utf8)
+        try minimalStudyText().write(toFile: root + "/study.yaml", atomically: true,
+                                     encoding: .utf8)
+        let study = try StudyFile.load(path: root + "/study.yaml")
+        let clinical = try ClinicalData(study: study)
+        XCTAssertThrowsError(try clinical.outcome("P1", study.endpoints[0])) { error in
+            XCTAssertEqual((error as? InputError)?.value, "inf", "\(error)")
+            XCTAssertEqual((error as? InputError)?.field, "t, patient P1", "\(error)")
+        }
+        XCTAssertEqual(try clinical.outcome("P2", study.endpoints[0])?.0, 1e308)
+    }
+
     /// A cases table row with an empty Mask cell is refused naming the row (it would otherwise
     /// name the table's folder as the mask).
     func testEmptyMaskCellInACasesTableIsRefused() throws {

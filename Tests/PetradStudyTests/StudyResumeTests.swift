@@ -58,6 +58,17 @@ final class StudyResumeTests: XCTestCase {
         XCTAssertTrue(Set(second.computed).isDisjoint(with: first.computed))
         XCTAssertEqual(Set(resumed.batch.reused), Set(first.computed))
 
+        // --limit on the now complete cache still stops before the analysis (as its help
+        // says), computing nothing.
+        options.limit = 5
+        let third = Recorder()
+        let limited = try StudyRunner(study: study, options: options,
+                                      extraction: byteExtraction(third)).run()
+        XCTAssertFalse(limited.complete)
+        XCTAssertTrue(limited.endpoints.isEmpty)
+        XCTAssertEqual(third.computed.count, 0)
+        options.limit = nil
+
         // An uninterrupted run on one thread writes the same feature table.
         var fresh = StudyOptions(outFolder: root + "/fresh")
         fresh.threads = 1

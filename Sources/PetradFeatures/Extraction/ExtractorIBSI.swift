@@ -47,6 +47,25 @@ extension Extractor {
         return row
     }
 
+    /// Most grey levels `convention: ibsi` accepts. Its texture matrices are dense over every
+    /// level from 1 to Ng (the GLCM Ng x Ng doubles for each of 13 directions and their merge,
+    /// all held at once): 4,096 levels take about 1.8 GB; 10,490 levels (binWidth 0.002 on an
+    /// SUV tumour) took 12 GB and 44 s. Far more than IBSI's recommended bin counts.
+    static let ibsiMaximumGreyLevels = 4_096
+
+    /// Refuses more than `ibsiMaximumGreyLevels` levels, before the matrices are allocated.
+    static func checkIBSIGreyLevelBudget(_ ng: Int) throws {
+        guard ng > ibsiMaximumGreyLevels else { return }
+        let gib = 14 * Double(ng) * Double(ng) * 8 / Double(1 << 30)
+        throw InputError(file: "", field: "binWidth/binCount", value: "\(ng) grey levels",
+                         "The ROI has \(ng) grey levels after IBSI discretisation; the IBSI "
+                         + "texture matrices over them need about "
+                         + String(format: "%.0f GiB", gib) + " (at most "
+                         + "\(ibsiMaximumGreyLevels) levels with convention: ibsi). Raise binWidth "
+                         + "or lower binCount; the image may not be in the units the bin width "
+                         + "was chosen for (e.g. Bq/mL instead of SUV).")
+    }
+
     /// The grey levels of the processed ROI's intensity mask (what the texture families read)
     /// and the range of its intensities; nil for an empty intensity mask.
     static func greyLevelSummary(_ processed: IBSIProcessedROI) -> GreyLevelSummary? {
@@ -102,6 +121,7 @@ extension Extractor {
         case .fixedBinNumber(let n): ng = n
         case .fixedBinSize: ng = Int(levels.image.voxels.max() ?? 0)
         }
+        try checkIBSIGreyLevelBudget(ng)
         let discretised = DiscretisedROI(size: levels.image.size,
                                          levels: levels.image.voxels.map { Int32($0) }, ng: ng)
         return try IBSIFeatures.computeTagged(

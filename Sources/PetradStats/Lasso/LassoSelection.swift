@@ -17,7 +17,8 @@ public struct LassoSelectionSettings: Sendable, Equatable, Codable {
     /// Seed of R's generator: the folds of repeat r are the r-th
     /// `sample(rep(1:folds, length.out = n))` after `set.seed(seed)`.
     public var seed: Int = 42
-    /// Number of features in the signature (the most often selected).
+    /// Most features in the signature: the up-to-`topCount` most often selected (fewer when
+    /// fewer were ever selected, as the study's "up to 4").
     public var topCount: Int = 4
     /// Signature = scale x sum(coefficient x feature value).
     public var scale: Double = 10
@@ -150,12 +151,17 @@ public enum LassoSelection {
         let selection1se = summarise(x, path: path, repeats: done, rule: .oneSE)
         let chosen = settings.lambdaRule == .min ? selectionMin : selection1se
         let ranking = rank(chosen)
-        let top = Array(ranking.prefix(settings.topCount))
-        guard top.allSatisfy({ chosen[$0].selectedCount > 0 }) else {
-            let count = chosen.filter { $0.selectedCount > 0 }.count
-            throw InputError(file: dataFile, field: "top", value: "\(settings.topCount)",
-                             "only \(count) features were ever selected at "
-                             + "\(settings.lambdaRule.rawValue); ask for fewer features")
+        // The up-to-topCount most often selected: a feature no repeat selected has no mean
+        // coefficient, so fewer than topCount were ever selected gives a shorter signature.
+        let top = Array(ranking.prefix(settings.topCount).prefix {
+            chosen[$0].selectedCount > 0
+        })
+        guard !top.isEmpty else {
+            throw InputError(file: dataFile, field: "selection",
+                             value: "0 features selected in \(folds.count) repeats",
+                             "no repeat selected any feature at \(settings.lambdaRule.rawValue) "
+                             + "(every cross-validation chose the empty model); no signature "
+                             + "can be built from these data")
         }
         let signature = RadiomicSignature(
             features: top.map { x.names[$0] },
