@@ -12,7 +12,8 @@ public struct ClinicalData {
 
     public init(study: StudyFile) throws {
         let path = study.resolve(study.clinicalTable)
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard StudyFile.isReadableFile(path), let data = FileManager.default.contents(atPath: path)
+        else {
             throw study.unreadableTable("clinical.table", named: study.clinicalTable)
         }
         guard let text = String(data: data, encoding: .utf8) else {

@@ -40,7 +40,7 @@ extension StudyFile {
         var result: [Cohort] = []
         for (index, spec) in cohorts.enumerated() {
             let tablePath = resolve(spec.casesTable)
-            guard FileManager.default.isReadableFile(atPath: tablePath) else {
+            guard Self.isReadableFile(tablePath) else {
                 throw unreadableTable("cohorts[\(index + 1)].cases", named: spec.casesTable)
             }
             let table = try CSVTable.read(path: tablePath)
@@ -143,7 +143,7 @@ extension StudyFile {
 
     private func selectedIDs(_ selection: CaseSelection, field: String) throws -> Set<String> {
         let tablePath = resolve(selection.table)
-        guard FileManager.default.isReadableFile(atPath: tablePath) else {
+        guard Self.isReadableFile(tablePath) else {
             throw unreadableTable(field, named: selection.table)
         }
         let table = try CSVTable.read(path: tablePath)

@@ -337,7 +337,15 @@ extension StudyFile {
     func unreadableTable(_ field: String, named name: String) -> InputError {
         let resolved = resolve(name)
         return InputError(file: path, position: positions[field], field: field, value: name,
-                          "names \(resolved), which cannot be read (missing or not readable)")
+                          "names \(resolved), which cannot be read (missing, a folder, or not "
+                              + "readable)")
+    }
+
+    /// True for a file that exists, is not a folder and can be read.
+    static func isReadableFile(_ path: String) -> Bool {
+        var folder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &folder)
+            && !folder.boolValue && FileManager.default.isReadableFile(atPath: path)
     }
 
     private static func cohort(_ node: YAMLNode, index: Int, file: String) throws -> CohortSpec {

@@ -94,8 +94,9 @@ public struct StudyRunner {
                 } else if clinical.rowOf[item.id] == nil {
                     let near = clinical.nearMatches(for: item.id)
                     let hint = near.isEmpty ? "" : " (it has "
-                        + near.map { "'\($0)'" }.joined(separator: ", ")
-                        + ", which differs only in case or spaces; ids are matched exactly)"
+                        + near.map { "'\($0)'" }.joined(separator: " and ")
+                        + (near.count == 1 ? ", which differs" : ", which differ")
+                        + " only in case or spaces; ids are matched exactly)"
                     warnings.append("Patient '\(item.id)' (cohort \(cohort.name)) has no row in "
                                     + "the clinical table\(hint); left out of the survival "
                                     + "analyses.")
@@ -273,9 +274,9 @@ public struct StudyRunner {
         if study.signature.folds > training.count {
             throw InputError(file: study.path, position: study.positions["signature.folds"],
                              field: "signature.folds", value: "\(study.signature.folds)",
-                             "is more than the \(training.count) training patients with a "
-                                 + "\(endpoint.name) outcome; use at most \(training.count) "
-                                 + "(cv.glmnet needs nfolds <= n)")
+                             "is more than the \(training.count) training patients with an "
+                                 + "outcome for \(endpoint.name); use at most "
+                                 + "\(training.count) (cv.glmnet needs nfolds <= n)")
         }
         let x = training.map { p in candidates.map { p.features.value($0)! } }
         var signature = try buildSignature(x, candidates, training.map(\.time),

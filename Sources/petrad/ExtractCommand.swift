@@ -22,10 +22,11 @@ enum ExtractCommand: Command {
                         a failed case is reported and skipped, the others are written
                         (exit code 3; 1 when every case failed: see petrad --help).
           --param       PyRadiomics parameter file (YAML: setting, featureClass, imageType;
-                        petrad also reads convention: pyradiomics). Default: PyRadiomics'
-                        default settings (bin width 25, no resampling; classes shape,
-                        firstorder, glcm, glrlm, glszm, gldm, ngtdm). Image types other than
-                        Original and the ibsi convention are not supported yet.
+                        petrad also reads convention: pyradiomics or ibsi, the latter IBSI 1
+                        processing and every IBSI feature family, whatever featureClass says).
+                        Default: PyRadiomics' default settings (bin width 25, no resampling;
+                        classes shape, firstorder, glcm, glrlm, glszm, gldm, ngtdm). Image
+                        types other than Original are not supported yet.
           --label       ROI label value in the mask (default: the parameter file's, else 1)
           --format      csv (default; one row per case) or json
           --out         write to this file (atomically) instead of standard output

@@ -175,6 +175,14 @@ final class StudyInputCheckTests: XCTestCase {
             XCTAssertEqual(input?.value, "cases.csv", "\(error)")
             XCTAssertTrue("\(error)".contains(root + "/cases.csv"), "\(error)")
         }
+        // A folder where the cases table should be: the same error.
+        try FileManager.default.createDirectory(atPath: root + "/cases.csv",
+                                                withIntermediateDirectories: false)
+        XCTAssertThrowsError(try study.resolveCohorts { Xoshiro256StarStar(seed: $0) }) { error in
+            XCTAssertEqual((error as? InputError)?.field, "cohorts[1].cases", "\(error)")
+        }
+        try FileManager.default.removeItem(atPath: root + "/cases.csv")
+
         // A selection table: named at its own line (the cases table is there now).
         try "PatientID,Image,Mask\nP1,a.nii.gz,a_mask.nii.gz\n"
             .write(toFile: root + "/cases.csv", atomically: true, encoding: .utf8)
