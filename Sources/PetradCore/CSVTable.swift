@@ -61,6 +61,8 @@ public struct CSVTable: Equatable {
         var rows: [[String]] = []
         var malformed: [MalformedRow] = []
         for (index, row) in records.dropFirst().enumerated() {
+            // A blank line is skipped, as R's read.csv (blank.lines.skip) and pandas do.
+            if row == [""] && header.count > 1 { continue }
             if row.count == header.count {
                 rows.append(row)
             } else {

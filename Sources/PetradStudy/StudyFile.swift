@@ -158,8 +158,9 @@ public struct StudyFile: Sendable, Equatable {
     /// The number of cases extracted at the same time (default: all cores).
     public var threads: Int?
     /// Where some keys are set in the file ("clinical.table", "cohorts[1].cases",
-    /// "cohorts[1].include.table", "signature.folds"), for the errors found only once the run
-    /// has started: a table that cannot be read, a setting the cohort cannot honour.
+    /// "cohorts[1].include.table", "imaging_covariates[1].feature", "signature.folds"), for
+    /// the errors found only once the run has started: a table that cannot be read, a setting
+    /// the cohort or the features cannot honour.
     public var positions: [String: TextPosition] = [:]
 
     /// The study file's folder; relative paths in the file are read from here.
@@ -222,9 +223,14 @@ extension StudyFile {
         }
         covariates = try (reader.optional("covariates")?.sequence(file: path, key: "covariates")
             ?? []).enumerated().map { try Self.covariate($1, index: $0, file: path) }
-        imagingCovariates = try (reader.optional("imaging_covariates")?
-            .sequence(file: path, key: "imaging_covariates") ?? [])
-            .enumerated().map { try Self.imagingCovariate($1, index: $0, file: path) }
+        let imagingNodes = try reader.optional("imaging_covariates")?
+            .sequence(file: path, key: "imaging_covariates") ?? []
+        imagingCovariates = try imagingNodes.enumerated().map {
+            try Self.imagingCovariate($1, index: $0, file: path)
+        }
+        for (index, node) in imagingNodes.enumerated() {
+            positions["imaging_covariates[\(index + 1)].feature"] = node["feature"]?.position
+        }
 
         let extraction = try reader.mapping("extraction")
         try extraction.allow(["params", "convention"])

@@ -445,8 +445,9 @@ public struct StudyRunner {
             let prefix = spec.feature.split(separator: "_").dropLast().joined(separator: "_")
             let similar = names.filter { !stem.isEmpty && $0.lowercased().contains(stem) }
                 .sorted { ($0.hasPrefix(prefix) ? 0 : 1) < ($1.hasPrefix(prefix) ? 0 : 1) }
+            let field = "imaging_covariates[\(index + 1)].feature"
             throw InputError(
-                file: study.path, field: "imaging_covariates[\(index + 1)].feature",
+                file: study.path, position: study.positions[field], field: field,
                 value: spec.feature,
                 "is not one of the \(names.count) extracted features"
                     + (similar.isEmpty ? "" : "; similar names: "

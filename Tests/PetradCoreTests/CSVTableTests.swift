@@ -25,6 +25,16 @@ final class CSVTableTests: XCTestCase {
         XCTAssertEqual(quoted.rows, [["x\ry", "2"]])
     }
 
+    /// Blank lines between rows are skipped (R's read.csv, pandas); a row after them keeps its
+    /// record number in errors.
+    func testBlankLinesAreSkipped() throws {
+        let table = try CSVTable.parse("id,t\nP1,1\n\n\r\nP2,2\n\n")
+        XCTAssertEqual(table.rows, [["P1", "1"], ["P2", "2"]])
+        XCTAssertThrowsError(try CSVTable.parse("id,t\n\nP1\n", source: "t.csv")) { error in
+            XCTAssertEqual((error as? InputError)?.field, "row 3", "\(error)")
+        }
+    }
+
     func testRaggedRowIsAnErrorNamingTheRow() {
         XCTAssertThrowsError(try CSVTable.parse("a,b\n1,2\n3\n", source: "t.csv")) { error in
             XCTAssertTrue("\(error)".contains("row 3"), "\(error)")

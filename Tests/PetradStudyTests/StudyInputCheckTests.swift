@@ -64,6 +64,14 @@ final class StudyInputCheckTests: XCTestCase {
         study.imagingCovariates[suvmax].feature = "original_firstorder_Max"
         assertRefused(study, field: "imaging_covariates[\(suvmax + 1)].feature",
                       value: "original_firstorder_Max")
+        // Named at the line of its `feature` key in the study file.
+        let text = try String(contentsOfFile: study.path, encoding: .utf8)
+        let line = try XCTUnwrap(text.components(separatedBy: "\n").firstIndex {
+            $0.contains("feature: original_firstorder_Maximum")
+        }) + 1
+        XCTAssertThrowsError(try run(study)) { error in
+            XCTAssertEqual((error as? InputError)?.position?.line, line, "\(error)")
+        }
     }
 
     /// `exclude: [original_]` with `include_prefixes: [original_]`: no candidate is left.
