@@ -35,15 +35,37 @@ public struct InputError: Error, CustomStringConvertible, Equatable {
         self.message = message
     }
 
+    /// The file, field and value are printed with control characters escaped (`\r`, `\t`,
+    /// `\u{1B}`): a path read from a CSV with a stray carriage return would otherwise move the
+    /// cursor back on a terminal and hide the part of the message that names it.
     public var description: String {
-        let place = file.isEmpty ? "input" : file
+        let place = file.isEmpty ? "input" : Self.visible(file)
         var parts: [String] = []
-        if !field.isEmpty { parts.append("field '\(field)'") }
-        if !value.isEmpty { parts.append("value '\(value)'") }
+        if !field.isEmpty { parts.append("field '\(Self.visible(field))'") }
+        if !value.isEmpty { parts.append("value '\(Self.visible(value))'") }
         guard let position else {
             return ([place] + parts).joined(separator: ", ") + ": " + message
         }
         let detail = parts.isEmpty ? "" : parts.joined(separator: ", ") + ": "
         return "\(place):\(position): " + detail + message
+    }
+
+    /// `text` with every control character (below U+0020, and U+007F) written as an escape.
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            return text
+        }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\r": out += "\\r"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
