@@ -52,20 +52,10 @@ public struct InputError: Error, CustomStringConvertible, Equatable {
 
     /// `text` with every control character (below U+0020, and U+007F) written as an escape.
     static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            return text
+        escaping(text) { scalar in
+            if let short = shortEscape(scalar) { return short }
+            guard scalar.value < 0x20 || scalar.value == 0x7F else { return nil }
+            return "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
         }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\r": out += "\\r"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }

@@ -140,6 +140,11 @@ public struct EndpointResult: Sendable {
     public var clinicalFailures: [CaseFailure] = []
     /// Why the analysis of this endpoint stopped before its tables; nil when it ran through.
     public var stopped: String? = nil
+
+    /// The warning that says the analysis stopped, as it stands in the warnings.
+    public var stoppedWarning: String? {
+        stopped.map { "\(endpoint.name): analysis stopped: \($0)" }
+    }
 }
 
 /// The data behind one Kaplan–Meier figure (kept free of drawing code so PetradStudy does

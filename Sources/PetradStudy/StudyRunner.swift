@@ -183,8 +183,8 @@ public struct StudyRunner {
                                      results: signatureInputs, raw: outcome.results,
                                      files: &files)
             } catch {
-                result.warnings.append("\(endpoint.name): analysis stopped: \(error)")
                 result.stopped = "\(error)"
+                result.warnings.append(result.stoppedWarning!)
             }
             warnings += result.warnings
             clinicalFailures += result.clinicalFailures

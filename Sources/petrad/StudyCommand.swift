@@ -96,9 +96,8 @@ enum StudyCommand: Command {
         let report = try builder.write()
         // Warnings of single cases were printed as the extraction finished; a stopped endpoint
         // is listed with the failures below.
-        let printed = Set(outcome.extractionWarnings).union(outcome.endpoints.compactMap { e in
-            e.stopped.map { "\(e.endpoint.name): analysis stopped: \($0)" }
-        })
+        let printed = Set(outcome.extractionWarnings)
+            .union(outcome.endpoints.compactMap(\.stoppedWarning))
         let analysisWarnings = outcome.warnings.filter { !printed.contains($0) }
         for warning in analysisWarnings.prefix(20) { printError("warning: \(warning)") }
         if analysisWarnings.count > 20 {

@@ -69,16 +69,15 @@ extension Extractor {
     /// The grey levels of the processed ROI's intensity mask (what the texture families read)
     /// and the range of its intensities; nil for an empty intensity mask.
     static func greyLevelSummary(_ processed: IBSIProcessedROI) -> GreyLevelSummary? {
-        var levels = Set<Int32>()
-        var minimum = Double.infinity, maximum = -Double.infinity
+        var levels: [Int32] = []
+        var values: [Double] = []
         let mask = processed.intensityMask.voxels
         for i in mask.indices where mask[i] != 0 {
-            levels.insert(processed.greyLevels.voxels[i])
-            minimum = min(minimum, processed.image.voxels[i])
-            maximum = max(maximum, processed.image.voxels[i])
+            levels.append(processed.greyLevels.voxels[i])
+            values.append(processed.image.voxels[i])
         }
-        return levels.isEmpty ? nil
-            : GreyLevelSummary(count: levels.count, minimum: minimum, maximum: maximum)
+        return GreyLevelSummary(levels: levels, edgeCount: Int(levels.max() ?? 0) + 1,
+                                values: values)
     }
 
     /// IBSI features of a processed ROI, with their IBSI tags and codes. Every family reads

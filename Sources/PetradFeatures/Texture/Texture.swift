@@ -155,12 +155,7 @@ public let textureMaximumGreyLevels = 16_384
 func checkGreyLevelBudget(_ roi: DiscretisedROI) throws {
     var largest: Int32 = 0
     for level in roi.levels where level > largest { largest = level }
-    try checkGreyLevelBudget(levels: Int(largest))
-}
-
-/// Refuses `ng` grey levels above `textureMaximumGreyLevels`, before anything of that size
-/// is allocated.
-func checkGreyLevelBudget(levels ng: Int) throws {
+    let ng = Int(largest)
     guard ng > textureMaximumGreyLevels else { return }
     let bytesPerDirection = Double(ng) * Double(ng) * 8
     let gib = bytesPerDirection / Double(1 << 30)
